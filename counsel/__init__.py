@@ -1,0 +1,1 @@
+"""Counsel: pharmacist counselling assistant."""

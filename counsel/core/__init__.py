@@ -1,0 +1,1 @@
+"""The pure counselling core: content, case, rules, schedules and safety checks (no Qt, PDF or DB)."""

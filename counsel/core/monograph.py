@@ -1,0 +1,165 @@
+"""Schema of a drug monograph: the checklist points, sections, regions and forms, as data."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from counsel.core.conditions import When
+
+ID_RE = r"^[a-z][a-z0-9_]*$"
+# Placeholders a point's text may use; the rules engine fills them from the case, nothing else.
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {"medicines", "max_daily_mg", "usual_maintenance", "drug", "strength", "emergency"}
+)
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9/_-]*$")
+    title: str = Field(min_length=3)
+    url: str = Field(pattern=r"^https?://")
+    confidence: Literal["H", "M", "L"]
+
+
+class ChildRule(_Strict):
+    """Children's licensing in a region; caps are daily maxima below an age, checked in order."""
+
+    licensed_from_years: int = Field(ge=0, le=18)
+    not_established_text: str | None = None
+    caps: list[ChildCap] = Field(default_factory=list)
+    tablets_min_weight_kg: float | None = None
+
+
+class ChildCap(_Strict):
+    under_years: int = Field(ge=1, le=18)
+    max_daily_mg: float = Field(gt=0)
+
+
+class RegionRules(_Strict):
+    label: str
+    max_daily_mg: float = Field(gt=0)
+    max_daily_note: str
+    usual_maintenance: str
+    emergency: str = Field(description="How to get emergency help, e.g. 'call 911'")
+    child: ChildRule
+    liquid_concentrations: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+
+
+class FormInfo(_Strict):
+    label: str
+    unit_singular: str
+    unit_plural: str
+    splittable: bool = False
+    strengths: dict[Literal["us", "uk"], list[str]]
+
+
+class Section(_Strict):
+    id: str = Field(pattern=ID_RE)
+    title: str
+    leaflet_title: str
+    topic: Literal[
+        "about", "dosing", "missed_doses", "alcohol", "driving", "withdrawal",
+        "side_effects", "special_populations", "storage", "follow_up", "intrathecal",
+    ]
+
+
+class Point(_Strict):
+    """One checklist point: what to say, what prints, why it matters, when it applies."""
+
+    id: str = Field(pattern=ID_RE)
+    section: str
+    title: str = Field(min_length=3, max_length=80)
+    prompt: str = Field(min_length=10)
+    patient_text: list[str] = Field(min_length=1)
+    why: str = Field(min_length=20)
+    critical: bool = False
+    key_warning: bool = Field(
+        default=False, description="Also printed in the leaflet's key warnings box"
+    )
+    applies: When | None = Field(default=None, description="Omitted: applies to every case")
+    sources: list[str] = Field(min_length=1)
+
+    @field_validator("prompt", "why")
+    @classmethod
+    def _plain_placeholders(cls, value: str) -> str:
+        _check_placeholders(value)
+        return value
+
+    @field_validator("patient_text")
+    @classmethod
+    def _text_placeholders(cls, value: list[str]) -> list[str]:
+        for line in value:
+            if not line.strip():
+                raise ValueError("a sentence is blank")
+            _check_placeholders(line)
+        return value
+
+
+def _check_placeholders(text: str) -> None:
+    for name in _PLACEHOLDER_RE.findall(text):
+        if name not in PLACEHOLDERS:
+            raise ValueError(f"unknown placeholder {{{name}}} (allowed: {sorted(PLACEHOLDERS)})")
+
+
+class Monograph(_Strict):
+    """A whole drug's counselling content; a new medicine is a new file of this shape."""
+
+    schema_version: Literal[1]
+    drug: str = Field(pattern=ID_RE)
+    name: str
+    content_version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    reviewed: date
+    review_due: date
+    disclaimer: str
+    sources: list[Source] = Field(min_length=1)
+    regions: dict[Literal["us", "uk"], RegionRules]
+    forms: dict[
+        Literal["tablet", "oral_solution", "oral_suspension", "granules", "intrathecal"], FormInfo
+    ]
+    sections: list[Section] = Field(min_length=1)
+    points: list[Point] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Monograph:
+        source_ids = {s.id for s in self.sources}
+        if len(source_ids) != len(self.sources):
+            raise ValueError("sources: two sources share an id")
+        section_ids = [s.id for s in self.sections]
+        if len(set(section_ids)) != len(section_ids):
+            raise ValueError("sections: two sections share an id")
+        seen: set[str] = set()
+        for i, point in enumerate(self.points):
+            where = f"points.{i} ({point.id})"
+            if point.id in seen:
+                raise ValueError(f"{where}: duplicate point id")
+            seen.add(point.id)
+            if point.section not in section_ids:
+                raise ValueError(f"{where}.section: unknown section '{point.section}'")
+            for sid in point.sources:
+                if sid not in source_ids:
+                    raise ValueError(f"{where}.sources: unknown source id '{sid}'")
+        for region, rules in self.regions.items():
+            for sid in rules.sources:
+                if sid not in source_ids:
+                    raise ValueError(f"regions.{region}.sources: unknown source id '{sid}'")
+        if self.review_due <= self.reviewed:
+            raise ValueError("review_due: must be after reviewed")
+        return self
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def point(self, point_id: str) -> Point:
+        return next(p for p in self.points if p.id == point_id)
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)

@@ -1,0 +1,1 @@
+"""The small service layer shared by the CLI and the desktop app."""

@@ -1,0 +1,1 @@
+"""Training mode: scripted scenarios on the real checklist, scored with feedback."""
