@@ -13,10 +13,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from counsel import paths  # noqa: E402
-from counsel.core.case import Case, parse_case  # noqa: E402
-from counsel.core.content import Catalog, default_catalog  # noqa: E402
-from counsel.core.rules import Counselling, counsel_case  # noqa: E402
+from counsel import paths
+from counsel.core.case import Case, parse_case
+from counsel.core.content import Catalog, default_catalog
+from counsel.core.rules import Counselling, counsel_case
 
 TODAY = date(2026, 11, 23)
 EXAMPLES = sorted(paths.EXAMPLES_DIR.glob("*.json"))

@@ -214,14 +214,14 @@ def _medicine_checks(
     out: list[Warning] = []
     by_class: dict[str, list[str]] = {}
     for med in recognised:
-        for cls in med.classes:
-            by_class.setdefault(cls, []).append(med.given)
-    for cls_id, cls in medicines.classes.items():
+        for class_id in med.classes:
+            by_class.setdefault(class_id, []).append(med.given)
+    for cls_id, med_class in medicines.classes.items():
         names = by_class.get(cls_id)
         if names:
             out.append(Warning(
                 f"INTERACTION_{cls_id.upper()}",
-                f"{', '.join(names)} ({cls.label}): {cls.warning}",
+                f"{', '.join(names)} ({med_class.label}): {med_class.warning}",
                 "patient.other_medicines",
             ))
     if unrecognised:

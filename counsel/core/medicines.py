@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _STRENGTH_WORDS = re.compile(
-    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g|ml|micrograms?|%)?\b|\b(?:tablets?|caps(?:ules)?|"
+    r"\b\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?\s*(?:mg|mcg|g|ml|micrograms?|%)?\b|\b(?:tablets?|caps(?:ules)?|"
     r"liquid|oral|solution|patch(?:es)?|cream|sr|xl|mr|er|cr|la)\b",
     re.IGNORECASE,
 )
@@ -68,7 +68,7 @@ class MedicineIndex:
             for entry in cls.medicines:
                 for alias in (entry.name, *entry.brands):
                     key = normalise(alias)
-                    generic, class_ids = self._lookup.setdefault(key, (entry.name, []))
+                    _generic, class_ids = self._lookup.setdefault(key, (entry.name, []))
                     if cls.id not in class_ids:
                         class_ids.append(cls.id)
 

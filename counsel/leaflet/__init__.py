@@ -1,0 +1,1 @@
+"""The personalised patient leaflet: view model, Jinja2 templates, WeasyPrint PDF."""

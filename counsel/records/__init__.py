@@ -1,0 +1,1 @@
+"""Counselling records: crash-safe sessions, history and audit in SQLite."""
