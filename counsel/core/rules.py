@@ -87,11 +87,9 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 def _values(case: Case, mono: Monograph, rules: RegionRules, facts: Facts,
             point: Point) -> dict[str, str]:
-    names: list[str] = []
-    for cls in sorted(_classes_in(point.applies)):
-        for name in facts.medicine_classes.get(cls, ()):
-            if name not in names:
-                names.append(name)
+    in_point = {n for cls in _classes_in(point.applies) for n in facts.medicine_classes.get(cls, ())}
+    # Keep the order the patient gave their medicines in.
+    names = [m.strip() for m in case.patient.other_medicines if m.strip() in in_point]
     rx = case.prescription
     strength = rx.parsed_strength
     return {
