@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -50,7 +51,7 @@ def test_stop_without_taper_is_a_stop_today():
 
 
 def _contiguous(steps):
-    for a, b in zip(steps, steps[1:], strict=False):
+    for a, b in itertools.pairwise(steps):
         assert a.end is not None and b.start == a.end + timedelta(days=1)
         assert a.days is not None and a.days >= 1
     assert steps[-1].end is None
@@ -68,7 +69,7 @@ def test_tapers_never_increase_and_dates_are_contiguous(dose, step, every, n):
     result = counsel_for(prescription={"dose_mg": dose, "plan": "stop", "times_per_day": n,
                                        "taper": {"step_mg": step, "every_days": every}})
     steps = list(result.schedule)
-    assert all(b.dose_mg <= a.dose_mg for a, b in zip(steps, steps[1:], strict=False))
+    assert all(b.dose_mg <= a.dose_mg for a, b in itertools.pairwise(steps))
     assert steps[-1].dose_mg == 0 and steps[0].dose_mg == dose
     _contiguous(steps)
     if (steps[-1].start - steps[0].start).days < 7:
@@ -85,7 +86,7 @@ def test_titration_totals_never_pass_the_maximum_without_a_warning(dose, step, e
         "dose_mg": dose, "plan": "start", "times_per_day": n,
         "titration": {"step_mg": step, "every_days": every, "target_dose_mg": target}})
     steps = list(result.schedule)
-    assert all(b.dose_mg >= a.dose_mg for a, b in zip(steps, steps[1:], strict=False))
+    assert all(b.dose_mg >= a.dose_mg for a, b in itertools.pairwise(steps))
     assert steps[-1].dose_mg == target and max(s.dose_mg for s in steps) == target
     _contiguous(steps)
     limit = result.region.max_daily_mg
