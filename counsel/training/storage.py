@@ -1,0 +1,244 @@
+"""Training attempts in their own SQLite file, never in the counselling records database.
+
+One row per attempt plus one row per scored item, so progress per topic and the most often
+missed points are plain SQL. Migrations are numbered and tracked with PRAGMA user_version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from counsel.core.errors import CounselError
+from counsel.training.scoring import Result
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        trainee TEXT NOT NULL CHECK (length(trim(trainee)) > 0),
+        scenario_id TEXT NOT NULL,
+        scenario_title TEXT NOT NULL,
+        content_version TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        duration_s INTEGER CHECK (duration_s IS NULL OR duration_s >= 0),
+        score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+        pass_mark INTEGER NOT NULL,
+        passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        self_rating INTEGER CHECK (self_rating IS NULL OR self_rating BETWEEN 0 AND 100),
+        referred INTEGER NOT NULL CHECK (referred IN (0, 1))
+    );
+    CREATE TABLE attempt_items (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('point', 'question', 'referral')),
+        item_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        weight INTEGER NOT NULL,
+        critical INTEGER NOT NULL CHECK (critical IN (0, 1)),
+        covered INTEGER NOT NULL CHECK (covered IN (0, 1)),
+        PRIMARY KEY (attempt_id, kind, item_id)
+    );
+    CREATE INDEX attempts_by_trainee ON attempts (trainee, finished_at);
+    """,
+)
+
+
+class TrainingStoreError(CounselError):
+    """The training database cannot be opened or is from a newer version of Counsel."""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating and migrating) the training database."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        _migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise TrainingStoreError(f"{path}: cannot open the training database ({exc})") from None
+    except OSError as exc:
+        raise TrainingStoreError(f"{path}: cannot create the training database "
+                                 f"({exc.__class__.__name__})") from None
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(MIGRATIONS):
+        raise TrainingStoreError(f"{path}: made by a newer Counsel (schema {version}); update the app")
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        with _transaction(conn):
+            for statement in filter(str.strip, script.split(";")):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    id: int
+    trainee: str
+    scenario_id: str
+    scenario_title: str
+    finished_at: str
+    duration_s: int | None
+    score: int
+    pass_mark: int
+    passed: bool
+    self_rating: int | None
+    critical_missed: tuple[str, ...]
+
+    @property
+    def gap(self) -> int | None:
+        return None if self.self_rating is None else self.self_rating - self.score
+
+
+@dataclass(frozen=True)
+class MissedItem:
+    id: str
+    title: str
+    missed: int
+    seen: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    trainee: str | None
+    attempts: tuple[AttemptRow, ...]
+    topics: dict[str, int]
+    most_missed: tuple[MissedItem, ...]
+
+
+def save_attempt(
+    conn: sqlite3.Connection, *, trainee: str, result: Result, scenario_title: str,
+    content_version: str, finished_at: datetime, duration_s: int | None,
+) -> int:
+    """Store one scored attempt; returns its id. The time is passed in (never read here)."""
+    name = trainee.strip()
+    if not name:
+        raise TrainingStoreError("trainee: a name is needed to save an attempt")
+    with _transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO attempts (trainee, scenario_id, scenario_title, content_version, finished_at,"
+            " duration_s, score, pass_mark, passed, self_rating, referred)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, result.scenario_id, scenario_title, content_version,
+             finished_at.isoformat(timespec="seconds"), duration_s, result.score, result.pass_mark,
+             int(result.passed), result.self_rating, int(result.referred)),
+        )
+        attempt_id = int(cur.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO attempt_items (attempt_id, kind, item_id, title, topic, weight, critical,"
+            " covered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(attempt_id, i.kind, i.id, i.title, i.topic, i.weight, int(i.critical), int(i.covered))
+             for i in result.items],
+        )
+    return attempt_id
+
+
+def trainees(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT trainee FROM attempts ORDER BY trainee")]
+
+
+def progress(conn: sqlite3.Connection, trainee: str | None = None, *, top: int = 10) -> Progress:
+    """Attempts over time, weighted score per topic, and the points most often missed."""
+    where, params = ("WHERE a.trainee = ?", (trainee,)) if trainee else ("", ())
+    attempts = []
+    for row in conn.execute(
+        "SELECT a.id, a.trainee, a.scenario_id, a.scenario_title, a.finished_at, a.duration_s,"
+        " a.score, a.pass_mark, a.passed, a.self_rating,"
+        " (SELECT group_concat(item_id, ',') FROM attempt_items i"
+        "   WHERE i.attempt_id = a.id AND i.critical = 1 AND i.covered = 0)"
+        f" FROM attempts a {where} ORDER BY a.finished_at, a.id", params,
+    ):
+        attempts.append(AttemptRow(
+            id=row[0], trainee=row[1], scenario_id=row[2], scenario_title=row[3],
+            finished_at=row[4], duration_s=row[5], score=row[6], pass_mark=row[7],
+            passed=bool(row[8]), self_rating=row[9],
+            critical_missed=tuple(row[10].split(",")) if row[10] else (),
+        ))
+    topics = {
+        topic: (100 * earned) // possible
+        for topic, earned, possible in conn.execute(
+            "SELECT i.topic, sum(i.weight * i.covered), sum(i.weight) FROM attempt_items i"
+            f" JOIN attempts a ON a.id = i.attempt_id {where} GROUP BY i.topic ORDER BY i.topic",
+            params,
+        )
+        if possible
+    }
+    missed = tuple(
+        MissedItem(id=r[0], title=r[1], missed=r[2], seen=r[3])
+        for r in conn.execute(
+            "SELECT i.item_id, max(i.title), sum(1 - i.covered) AS missed, count(*) FROM attempt_items i"
+            f" JOIN attempts a ON a.id = i.attempt_id {where}"
+            " GROUP BY i.kind, i.item_id HAVING missed > 0 ORDER BY missed DESC, i.item_id LIMIT ?",
+            (*params, top),
+        )
+    )
+    return Progress(trainee=trainee, attempts=tuple(attempts), topics=topics, most_missed=missed)
+
+
+def summary_csv(prog: Progress) -> str:
+    """A supervisor's sign-off sheet: attempts, topic scores, most missed, signature lines."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["Counsel training summary", prog.trainee or "all trainees"])
+    w.writerow([])
+    w.writerow(["trainee", "finished_at", "scenario_id", "scenario", "score", "pass_mark", "passed",
+                "self_rating", "self_rating_gap", "critical_missed", "duration_s"])
+    for a in prog.attempts:
+        w.writerow([a.trainee, a.finished_at, a.scenario_id, a.scenario_title, a.score, a.pass_mark,
+                    "yes" if a.passed else "no", _blank(a.self_rating), _blank(a.gap),
+                    " ".join(a.critical_missed), _blank(a.duration_s)])
+    w.writerow([])
+    w.writerow(["topic", "score_percent"])
+    for topic, pct in prog.topics.items():
+        w.writerow([topic, pct])
+    w.writerow([])
+    w.writerow(["most_missed", "title", "times_missed", "times_scored"])
+    for m in prog.most_missed:
+        w.writerow([m.id, m.title, m.missed, m.seen])
+    w.writerow([])
+    w.writerow(["Supervisor name", ""])
+    w.writerow(["Supervisor signature", ""])
+    w.writerow(["Date signed", ""])
+    return buf.getvalue()
+
+
+def _blank(value: int | None) -> str | int:
+    return "" if value is None else value
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text so a reader never sees a half-written file (temp file, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,78 @@
+"""`main.py train ...`: list, score (JSON shape, exit codes), progress with CSV."""
+
+from __future__ import annotations
+
+import json
+
+from counsel.cli import run
+from tests.conftest import TODAY
+
+
+def _answers(tmp_path, data, name="answers.json"):
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_train_list_json(capsys):
+    assert run(["train", "list", "--json"], today=TODAY) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) >= 10
+    assert {"id", "title", "difficulty", "topics", "time_minutes"} <= set(rows[0])
+
+
+def test_train_list_text(capsys):
+    assert run(["train", "list"], today=TODAY) == 0
+    assert "stopped-abruptly" in capsys.readouterr().out
+
+
+def test_train_score_json(tmp_path, capsys):
+    path = _answers(tmp_path, {"asked": ["alcohol"], "discussed": ["driving_driver", "titration_plan"],
+                               "self_rating": 80})
+    assert run(["train", "score", "driver-who-drinks", path, "--json"], today=TODAY) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["passed"] is False
+    assert out["critical_missed"] == ["alcohol_regular"]
+    assert 0 <= out["score"] < 70
+    assert out["self_rating_gap"] == 80 - out["score"]
+    point = next(p for p in out["points"] if p["id"] == "alcohol_regular")
+    assert point["covered"] is False
+    assert point["weight"] == 4
+    assert "sedation" in point["why"]
+
+
+def test_train_score_text_and_save(tmp_path, capsys):
+    db = tmp_path / "t.sqlite3"
+    path = _answers(tmp_path, {"discussed": ["pregnancy"]})
+    code = run(["train", "score", "pregnancy", path, "--trainee", "Asha", "--db", str(db)], today=TODAY)
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "NOT PASSED" in out
+    assert "Saved as training attempt 1 for Asha." in out
+    assert run(["train", "progress", "--db", str(db), "--json"], today=TODAY) == 0
+    prog = json.loads(capsys.readouterr().out)
+    assert [a["scenario"] for a in prog["attempts"]] == ["pregnancy"]
+    csv_out = tmp_path / "summary.csv"
+    assert run(["train", "progress", "--db", str(db), "--csv", str(csv_out)], today=TODAY) == 0
+    assert "pregnancy" in csv_out.read_text(encoding="utf-8")
+
+
+def test_score_without_trainee_saves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("COUNSEL_TRAINING_DB", str(tmp_path / "t.sqlite3"))
+    path = _answers(tmp_path, {})
+    assert run(["train", "score", "pregnancy", path], today=TODAY) == 0
+    assert not (tmp_path / "t.sqlite3").exists()
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path, capsys):
+    cases = [
+        (["train", "score", "nope", _answers(tmp_path, {})], "scenario: unknown id 'nope'"),
+        (["train", "score", "pregnancy", str(tmp_path / "missing.json")], "missing.json: file not found"),
+        (["train", "score", "pregnancy", _answers(tmp_path, "{", "broken.json")], "broken.json: not valid JSON"),
+        (["train", "score", "pregnancy", _answers(tmp_path, {"asked": ["x"]})], "asked: 'x' is not a question"),
+    ]
+    for argv, message in cases:
+        assert run(argv, today=TODAY) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert message in err
