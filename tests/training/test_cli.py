@@ -7,6 +7,8 @@ import json
 from counsel.cli import run
 from tests.conftest import TODAY
 
+SCORE = ["train", "score"]
+
 
 def _answers(tmp_path, data, name="answers.json"):
     path = tmp_path / name
@@ -44,7 +46,7 @@ def test_train_score_json(tmp_path, capsys):
 def test_train_score_text_and_save(tmp_path, capsys):
     db = tmp_path / "t.sqlite3"
     path = _answers(tmp_path, {"discussed": ["pregnancy"]})
-    code = run(["train", "score", "pregnancy", path, "--trainee", "Asha", "--db", str(db)], today=TODAY)
+    code = run([*SCORE, "pregnancy", path, "--trainee", "Asha", "--db", str(db)], today=TODAY)
     assert code == 0
     out = capsys.readouterr().out
     assert "NOT PASSED" in out
@@ -60,16 +62,16 @@ def test_train_score_text_and_save(tmp_path, capsys):
 def test_score_without_trainee_saves_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("COUNSEL_TRAINING_DB", str(tmp_path / "t.sqlite3"))
     path = _answers(tmp_path, {})
-    assert run(["train", "score", "pregnancy", path], today=TODAY) == 0
+    assert run([*SCORE, "pregnancy", path], today=TODAY) == 0
     assert not (tmp_path / "t.sqlite3").exists()
 
 
 def test_bad_input_is_one_line_exit_2(tmp_path, capsys):
     cases = [
-        (["train", "score", "nope", _answers(tmp_path, {})], "scenario: unknown id 'nope'"),
-        (["train", "score", "pregnancy", str(tmp_path / "missing.json")], "missing.json: file not found"),
-        (["train", "score", "pregnancy", _answers(tmp_path, "{", "broken.json")], "broken.json: not valid JSON"),
-        (["train", "score", "pregnancy", _answers(tmp_path, {"asked": ["x"]})], "asked: 'x' is not a question"),
+        ([*SCORE, "nope", _answers(tmp_path, {})], "scenario: unknown id 'nope'"),
+        ([*SCORE, "pregnancy", str(tmp_path / "missing.json")], "missing.json: file not found"),
+        ([*SCORE, "pregnancy", _answers(tmp_path, "{", "broken.json")], "broken.json: not valid JSON"),
+        ([*SCORE, "pregnancy", _answers(tmp_path, {"asked": ["x"]})], "asked: 'x' is not a question"),
     ]
     for argv, message in cases:
         assert run(argv, today=TODAY) == 2
