@@ -1,0 +1,94 @@
+"""HTML -> tagged PDF with WeasyPrint (imported lazily: it costs about a second to import).
+
+The fonts, stylesheets and the font configuration are built once per process and reused, so
+a warm render only lays out and writes the document.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from counsel import paths
+from counsel.leaflet.options import Paper
+
+CSS_DIR = paths.RESOURCES_DIR / "css"
+PAGE_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF (PDF/UA-1): structure tree, /Lang, title shown
+_LOCK = threading.Lock()  # WeasyPrint's caches are not documented as thread-safe
+
+
+@dataclass(frozen=True)
+class _Engine:
+    weasyprint: Any
+    font_config: Any
+    fetcher: Any
+    base: tuple[Any, ...]  # fonts.css + leaflet.css
+    large: Any
+    training: Any
+
+
+@lru_cache(maxsize=1)
+def _engine() -> _Engine:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from counsel.leaflet.fetcher import ResourceFetcher
+
+    font_config = FontConfiguration()
+    fetcher = ResourceFetcher(paths.RESOURCES_DIR)
+
+    def css(name: str) -> Any:
+        return weasyprint.CSS(filename=str(CSS_DIR / name), font_config=font_config,
+                              url_fetcher=fetcher)
+
+    return _Engine(weasyprint, font_config, fetcher,
+                   (css("fonts.css"), css("leaflet.css")),
+                   css("leaflet-large.css"), css("leaflet-training.css"))
+
+
+@lru_cache(maxsize=4)
+def _page_css(paper: Paper) -> Any:
+    eng = _engine()
+    return eng.weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[paper]}; }}",
+                              font_config=eng.font_config, url_fetcher=eng.fetcher)
+
+
+def stylesheets(*, paper: Paper, large_print: bool, training: bool) -> list[Any]:
+    eng = _engine()
+    sheets = [*eng.base, _page_css(paper)]
+    if large_print:
+        sheets.append(eng.large)
+    if training:
+        sheets.append(eng.training)
+    return sheets
+
+
+def html_to_pdf(html: str, *, paper: Paper, large_print: bool, training: bool) -> bytes:
+    """Lay out and write the PDF; all resources come through the resources-only fetcher."""
+    with _LOCK:
+        eng = _engine()
+        doc = eng.weasyprint.HTML(string=html, base_url=str(paths.RESOURCES_DIR) + "/",
+                                  url_fetcher=eng.fetcher)
+        pdf: bytes = doc.write_pdf(
+            stylesheets=stylesheets(paper=paper, large_print=large_print, training=training),
+            font_config=eng.font_config,
+            pdf_variant=PDF_VARIANT,
+            attachments=[],
+        )
+    return pdf
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, load the fonts and render a tiny page (call off the GUI thread)."""
+    html_to_pdf('<html lang="en"><head><title>warm-up</title></head><body><p>Baclofen '
+                '<strong>10 mg</strong></p></body></html>',
+                paper="a4", large_print=False, training=False)
+
+
+def quiet_weasyprint_logs() -> None:
+    """WeasyPrint logs blocked URLs at ERROR level with the URL; keep them out of user output."""
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)

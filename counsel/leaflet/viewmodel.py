@@ -1,0 +1,393 @@
+"""Counselling result -> the leaflet's view model: plain dataclasses of ready-to-print strings.
+
+All wording choices, date and dose formatting and the section order live here; the templates
+only lay these out. Point text (patient_text) prints as written in the monograph; the prompt and
+`why` (pharmacist-only) are never copied into the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from counsel.core.case import Prescription
+from counsel.core.doses import dose_amount, mg
+from counsel.core.monograph import Monograph
+from counsel.core.rules import Counselling, SectionResult, SelectedPoint
+from counsel.core.schedule import Step
+from counsel.leaflet.formatting import (
+    LeafletLocale,
+    clock_time,
+    leaflet_locale,
+    long_date,
+    part_of_day,
+    short_date,
+)
+from counsel.leaflet.options import LeafletOptions, Paper
+
+TRAINING_TEXT = "TRAINING — not for patient use"
+MAX_DAILY_ROWS = 42  # longer plans list the later steps as periods (a tick-box page per month is too much)
+# Where each section topic goes after the doses, key warnings and calendar: most important first.
+TOPIC_ORDER: tuple[str, ...] = (
+    "intrathecal", "missed_doses", "side_effects", "driving", "alcohol", "withdrawal", "about",
+    "special_populations", "storage", "follow_up",
+)
+_COUNT_WORDS = {1: "once a day", 2: "twice a day", 3: "3 times a day", 4: "4 times a day",
+                5: "5 times a day", 6: "6 times a day"}
+
+ItemKind = Literal["p", "list", "urgent", "key"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A block of text: paragraphs ("p"), a bullet list ("list"/"urgent") or a key warning."""
+
+    kind: ItemKind
+    title: str
+    lines: tuple[str, ...]
+    after: str = ""  # a closing sentence printed after a list
+
+
+@dataclass(frozen=True)
+class LeafletSection:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    pair: tuple[Item, ...] = ()  # printed side by side before `items` (side-effect lists)
+
+
+@dataclass(frozen=True)
+class DoseRow:
+    part: str  # "Morning"
+    time: str  # "8:00 AM" / "08:00"
+    icon: str  # "sun" | "moon"
+    mg: str  # "5 mg"
+    amount: str  # "½ tablet of 10 mg"
+
+
+@dataclass(frozen=True)
+class Doses:
+    """The "Your doses" block: a timetable with clock times, or the pump note."""
+
+    pump: bool
+    intro: tuple[str, ...]
+    rows: tuple[DoseRow, ...]
+    total: str
+    after: tuple[str, ...]
+    how_to: LeafletSection | None  # the monograph's first dosing section ("How to take ...")
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    date: str
+    dose: str
+    amount: str
+    boxes: int  # one tick box per dose time; 0 for a period row
+    new_step: bool
+
+
+@dataclass(frozen=True)
+class Calendar:
+    title: str
+    intro: tuple[LeafletSection, ...]
+    times: tuple[str, ...]
+    rows: tuple[CalendarRow, ...]
+    final: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Header:
+    medicine: str
+    name: str
+    date: str
+    prescriber: str
+    pharmacy_name: str
+    pharmacy_phone: str
+    pharmacy_address: str
+
+
+@dataclass(frozen=True)
+class WalletCard:
+    heading: str
+    name: str
+    medicine: str
+    dose: str
+    pharmacy_name: str
+    pharmacy_phone: str
+
+
+@dataclass(frozen=True)
+class LeafletView:
+    """Everything the template prints, as strings (already formatted for the locale)."""
+
+    lang: str
+    title: str
+    large_print: bool
+    paper: Paper
+    training: bool
+    training_text: str
+    header: Header
+    doses: Doses
+    key_warnings: tuple[Item, ...]
+    calendar: Calendar | None
+    sections: tuple[LeafletSection, ...]
+    wallet: WalletCard
+    disclaimer: str
+    footer: str
+    running: str
+    sources: tuple[str, ...]
+
+
+def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> LeafletView:
+    """The whole leaflet for one counselling result (pure: `today` is passed in)."""
+    case, mono = result.case, result.monograph
+    rx = case.prescription
+    loc = leaflet_locale(case.patient.language, case.region)
+    large = case.patient.large_print if options.large_print is None else options.large_print
+    medicine = medicine_text(mono, rx)
+    name = (case.patient.name or "").strip()
+
+    dosing = [s for s in result.sections if s.section.topic == "dosing"]
+    how_to = dosing[0] if dosing else None
+    key_points = [p for p in result.points if p.point.key_warning]
+    calendar = _calendar(result, loc, dosing[1:])
+    used: list[SelectedPoint] = list(key_points)
+
+    sections: list[LeafletSection] = []
+    by_topic = sorted(
+        (s for s in result.sections if s.section.topic != "dosing"),
+        key=lambda s: TOPIC_ORDER.index(s.section.topic) if s.section.topic in TOPIC_ORDER else 99,
+    )
+    for sr in by_topic:
+        if sr.section.topic == "follow_up" and case.notes.strip():
+            sections.append(_notes_section(case.notes, case.pharmacist))
+        shown = [p for p in sr.points if not p.point.key_warning]
+        if not shown and not (sr.section.topic == "follow_up" and case.follow_up_date):
+            continue
+        used += shown
+        items = [_item(p, sr) for p in shown]
+        if sr.section.topic == "follow_up" and case.follow_up_date:
+            items.insert(0, Item("p", "", (
+                f"Your next check-up is on {long_date(case.follow_up_date, loc)}.",)))
+        pair = tuple(i for i in items if i.kind in ("list", "urgent"))
+        if len(pair) == 2:
+            items = [i for i in items if i not in pair]
+        else:
+            pair = ()
+        sections.append(LeafletSection(sr.section.id, sr.section.leaflet_title, tuple(items),
+                                       pair))
+    if case.notes.strip() and not any(s.id == "notes" for s in sections):
+        sections.append(_notes_section(case.notes, case.pharmacist))
+
+    how_to_section = None
+    if how_to is not None:
+        used += list(how_to.points)
+        how_to_section = _section(how_to)
+    if calendar is not None:
+        used += [p for s in dosing[1:] for p in s.points]
+
+    sources = _sources(used)
+    footer = (f"{mono.name} leaflet, content {mono.content_version}, reviewed "
+              f"{long_date(mono.reviewed, loc)}, next review {long_date(mono.review_due, loc)}. "
+              f"Sources: {', '.join(sources)}.")
+    title = f"{mono.name} leaflet" + (f" for {name}" if name else "")
+    return LeafletView(
+        lang=loc.tag,
+        title=title,
+        large_print=large,
+        paper=options.paper,
+        training=options.training,
+        training_text=TRAINING_TEXT,
+        header=Header(
+            medicine=medicine,
+            name=name,
+            date=long_date(today, loc),
+            prescriber=(rx.prescriber or "").strip(),
+            pharmacy_name=case.pharmacy.name.strip(),
+            pharmacy_phone=case.pharmacy.phone.strip(),
+            pharmacy_address=case.pharmacy.address.strip(),
+        ),
+        doses=_doses(result, loc, how_to_section),
+        key_warnings=tuple(Item("key", p.point.title, p.patient_text) for p in key_points),
+        calendar=calendar,
+        sections=tuple(sections),
+        wallet=_wallet(result, loc, medicine, name),
+        disclaimer=mono.disclaimer.strip(),
+        footer=footer,
+        running=f"{medicine}" + (f" — {name}" if name else ""),
+        sources=tuple(sources),
+    )
+
+
+def medicine_text(mono: Monograph, rx: Prescription) -> str:
+    """'Baclofen 10 mg tablets', 'Baclofen oral solution (liquid), 5 mg in 5 mL'."""
+    form = mono.forms.get(rx.form)
+    label = form.label if form else rx.form.replace("_", " ")
+    strength = rx.parsed_strength
+    if strength.per_ml is None:
+        return f"{mono.name} {rx.strength.strip()} {label}"
+    return f"{mono.name} {label}, {_strength_words(rx)}"
+
+
+def _strength_words(rx: Prescription) -> str:
+    s = rx.parsed_strength
+    if s.per_ml is None:
+        return mg(s.amount_mg)
+    if rx.form == "intrathecal":
+        return rx.strength.strip()
+    return f"{s.amount_mg:g} mg in {s.per_ml:g} mL"
+
+
+def times_text(times: list[str]) -> str:
+    """['8:00 AM', '2:00 PM', '8:00 PM'] -> '8:00 AM, 2:00 PM and 8:00 PM'."""
+    if len(times) <= 1:
+        return "".join(times)
+    return ", ".join(times[:-1]) + " and " + times[-1]
+
+
+def _item(p: SelectedPoint, sr: SectionResult) -> Item:
+    lines = p.patient_text
+    if sr.section.topic == "side_effects":
+        if len(lines) >= 3:
+            kind: ItemKind = "urgent" if p.point.critical else "list"
+            return Item(kind, p.point.title, lines[:-1], lines[-1])
+        return Item("p", p.point.title, lines)
+    return Item("p", "", lines)
+
+
+def _section(sr: SectionResult) -> LeafletSection:
+    return LeafletSection(sr.section.id, sr.section.leaflet_title,
+                          tuple(_item(p, sr) for p in sr.points))
+
+
+def _notes_section(notes: str, pharmacist: str) -> LeafletSection:
+    lines = tuple(line.strip() for line in notes.strip().splitlines() if line.strip())
+    by = f"From your pharmacist{' (' + pharmacist.strip() + ')' if pharmacist.strip() else ''}."
+    return LeafletSection("notes", "Notes from your pharmacist", (Item("p", "", (*lines, by)),))
+
+
+def _sources(points: list[SelectedPoint]) -> list[str]:
+    seen: list[str] = []
+    for p in points:
+        for sid in p.point.sources:
+            if sid not in seen:
+                seen.append(sid)
+    return seen
+
+
+def _first_step(result: Counselling) -> Step | None:
+    return result.schedule[0] if result.schedule else None
+
+
+def _doses(result: Counselling, loc: LeafletLocale, how_to: LeafletSection | None) -> Doses:
+    rx = result.case.prescription
+    if rx.form == "intrathecal" or rx.dose_mg is None:
+        return Doses(
+            pump=True,
+            intro=("Your baclofen comes from your pump. Your pump clinic sets your dose.",
+                   "You do not take baclofen by mouth unless the clinic tells you to."),
+            rows=(), total="", after=(), how_to=how_to,
+        )
+    step = _first_step(result)
+    dose = rx.dose_mg
+    intro: list[str] = []
+    after: list[str] = []
+    steps = result.schedule
+    if step is not None and step.dose_mg == 0:
+        # Plan "stop" without a taper: the core flags it; the patient keeps the current dose.
+        intro.append("Keep taking these doses until your prescriber gives you a plan to lower "
+                     "the dose slowly.")
+    elif step is not None and len(steps) > 1 and step.end is not None:
+        dose = step.dose_mg
+        intro.append(f"These are your doses from {long_date(step.start, loc)} to "
+                     f"{long_date(step.end, loc)}.")
+        going_up = steps[1].dose_mg > step.dose_mg
+        after.append(("After that, your dose goes up step by step." if going_up else
+                      "After that, your dose goes down step by step until you stop.")
+                     + " The calendar in this leaflet shows each step.")
+    elif rx.plan == "start" and rx.start_date is not None:
+        intro.append(f"Start on {long_date(rx.start_date, loc)}. Take these doses every day.")
+    else:
+        intro.append("Take these doses every day.")
+    rows = tuple(_dose_row(t, dose, rx, loc) for t in rx.times)
+    total = f"That is {mg(round(dose * rx.doses_per_day, 3))} a day in total."
+    return Doses(False, tuple(intro), rows, total, tuple(after), how_to)
+
+
+def _dose_row(hhmm: str, dose_mg: float, rx: Prescription, loc: LeafletLocale) -> DoseRow:
+    amount = dose_amount(dose_mg, rx)
+    part = part_of_day(hhmm)
+    return DoseRow(part=part, time=clock_time(hhmm, loc),
+                   icon="sun" if part in ("Morning", "Afternoon") else "moon",
+                   mg=amount.mg_text, amount=amount.amount_text)
+
+
+def _calendar(result: Counselling, loc: LeafletLocale,
+              extra: list[SectionResult]) -> Calendar | None:
+    steps = result.schedule
+    if len(steps) < 2:
+        return None
+    rx = result.case.prescription
+    n = rx.doses_per_day
+    rows: list[CalendarRow] = []
+    note = ""
+    first = steps[0].start
+    for step in steps[:-1]:
+        assert step.end is not None  # every step but the last has an end date
+        amount = dose_amount(step.dose_mg, rx)
+        day = step.start
+        if (day - first).days >= MAX_DAILY_ROWS:
+            rows.append(CalendarRow(f"{short_date(step.start, loc)} to {short_date(step.end, loc)}",
+                                    amount.mg_text, amount.amount_text, 0, True))
+            note = "Later steps are shown as periods: take the same dose each day of the period."
+            continue
+        while day <= step.end:
+            rows.append(CalendarRow(short_date(day, loc), amount.mg_text, amount.amount_text,
+                                    n, day == step.start))
+            day += timedelta(days=1)
+    last = steps[-1]
+    if last.dose_mg == 0:
+        final = f"From {long_date(last.start, loc)}: stop. Take no more baclofen."
+    else:
+        amount = dose_amount(last.dose_mg, rx)
+        final = (f"From {long_date(last.start, loc)}: {amount.mg_text} ({amount.amount_text}) "
+                 f"each time, {_COUNT_WORDS.get(n, f'{n} times a day')}. Keep taking this dose.")
+    times = tuple(clock_time(t, loc) for t in rx.times)
+    return Calendar(
+        title="Your dose calendar",
+        intro=tuple(_section(s) for s in extra),
+        times=times,
+        rows=tuple(rows),
+        final=final,
+        note=note + (" " if note else "") + "Tick a box each time you take a dose.",
+    )
+
+
+def _wallet(result: Counselling, loc: LeafletLocale, medicine: str, name: str) -> WalletCard:
+    mono, rx = result.monograph, result.case.prescription
+    pharmacy = result.case.pharmacy
+    drug = mono.name.lower()
+    if rx.form == "intrathecal" or rx.dose_mg is None:
+        dose = "Baclofen pump. My pump clinic sets the dose."
+    else:
+        step = _first_step(result)
+        now = step.dose_mg if step is not None and step.dose_mg > 0 else rx.dose_mg
+        times = times_text([clock_time(t, loc) for t in rx.times])
+        dose = f"{mg(now)} at {times}"
+        steps = result.schedule
+        if len(steps) > 1:
+            target = steps[-1].dose_mg
+            dose = f"Now {dose}, " + (f"going up step by step to {mg(target)}."
+                                      if target > now else "coming down step by step.")
+        else:
+            dose += "."
+    return WalletCard(
+        heading=f"I take {drug} — do not stop it suddenly",
+        name=name,
+        medicine=medicine,
+        dose=dose,
+        pharmacy_name=pharmacy.name.strip(),
+        pharmacy_phone=pharmacy.phone.strip(),
+    )
