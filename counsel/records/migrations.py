@@ -1,0 +1,152 @@
+"""Versioned schema: ordered steps, the version kept in PRAGMA user_version.
+
+Never edit a released step; add a new one. Each step is a list of single SQL statements (trigger
+bodies contain semicolons, so statements are not split from one script).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from counsel.records.errors import DatabaseUnusableError
+
+# 'Cnsl': marks the file as a Counsel records database in its header.
+APPLICATION_ID = 0x436E736C
+
+_V1 = [
+    f"PRAGMA application_id = {APPLICATION_ID}",
+    """CREATE TABLE sessions (
+        id          TEXT PRIMARY KEY,
+        status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'finished', 'discarded')),
+        pharmacist  TEXT NOT NULL,
+        patient_ref TEXT NOT NULL DEFAULT '',
+        local_id    TEXT,
+        started_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        case_json   TEXT NOT NULL DEFAULT '{}',
+        notes       TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX sessions_by_status ON sessions (status, updated_at)",
+    """CREATE TABLE session_marks (
+        session_id TEXT NOT NULL REFERENCES sessions (id),
+        point_id   TEXT NOT NULL,
+        status     TEXT NOT NULL CHECK (status IN ('discussed', 'understood', 'not_discussed')),
+        reason     TEXT NOT NULL DEFAULT '',
+        marked_at  TEXT NOT NULL,
+        PRIMARY KEY (session_id, point_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE session_acks (
+        session_id      TEXT NOT NULL REFERENCES sessions (id),
+        code            TEXT NOT NULL,
+        how             TEXT NOT NULL,
+        acknowledged_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, code)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE records (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions (id),
+        finished_at TEXT NOT NULL,
+        pharmacist  TEXT NOT NULL,
+        patient_ref TEXT NOT NULL,
+        drug        TEXT NOT NULL,
+        body_json   TEXT NOT NULL
+    )""",
+]
+
+
+def _frozen_while_closed(table: str, when_new: bool) -> list[str]:
+    row = "NEW" if when_new else "OLD"
+    events = ["INSERT", "UPDATE", "DELETE"]
+    return [
+        f"""CREATE TRIGGER {table}_frozen_{event.lower()} BEFORE {event} ON {table}
+        WHEN (SELECT status FROM sessions WHERE id = {"OLD" if event == "DELETE" else row}.session_id)
+             <> 'open'
+        BEGIN SELECT RAISE(ABORT, 'this session is closed: its marks can no longer change'); END"""
+        for event in events
+    ]
+
+
+_APPEND_ONLY = "counselling records are append-only: add a correction instead"
+_V2 = [
+    # v2: leaflets, corrections as new versions, searchable columns, an audit log, and triggers that
+    # make finished records and the audit log append-only.
+    "ALTER TABLE sessions ADD COLUMN leaflet_json TEXT",
+    "ALTER TABLE records ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE records ADD COLUMN supersedes INTEGER REFERENCES records (id)",
+    "ALTER TABLE records ADD COLUMN form TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE records ADD COLUMN strength TEXT NOT NULL DEFAULT ''",
+    # v1 bodies had no leaflet or content version; fill them before the rows become immutable.
+    """UPDATE records SET
+        form = coalesce(json_extract(body_json, '$.form'), ''),
+        strength = coalesce(json_extract(body_json, '$.strength'), ''),
+        body_json = json_set(body_json,
+                             '$.leaflet', json_extract(body_json, '$.leaflet'),
+                             '$.content_version',
+                             coalesce(json_extract(body_json, '$.content_version'), 'unknown'))""",
+    "CREATE UNIQUE INDEX records_session_version ON records (session_id, version)",
+    "CREATE UNIQUE INDEX records_one_correction ON records (supersedes)",
+    "CREATE INDEX records_by_finished ON records (finished_at)",
+    "CREATE INDEX records_by_patient ON records (patient_ref)",
+    "CREATE INDEX records_by_drug ON records (drug)",
+    "CREATE INDEX records_by_pharmacist ON records (pharmacist)",
+    """CREATE TABLE audit (
+        id        INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL CHECK (action IN ('finished', 'corrected', 'printed', 'reprinted',
+                                                  'exported', 'viewed', 'discarded')),
+        record_id INTEGER REFERENCES records (id),
+        detail    TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX audit_by_record ON audit (record_id)",
+    f"""CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END""",
+    f"""CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END""",
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER sessions_closed_no_update BEFORE UPDATE ON sessions WHEN OLD.status <> 'open'
+        BEGIN SELECT RAISE(ABORT, 'this session is closed and can no longer change'); END""",
+    """CREATE TRIGGER sessions_finished_no_delete BEFORE DELETE ON sessions
+        WHEN OLD.status = 'finished'
+        BEGIN SELECT RAISE(ABORT, 'a finished session belongs to a record and is kept'); END""",
+    *_frozen_while_closed("session_marks", when_new=True),
+    *_frozen_while_closed("session_acks", when_new=True),
+]
+
+STEPS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2))
+SCHEMA_VERSION = STEPS[-1][0]
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def too_new_message(name: str, version: int) -> str:
+    return (f"{name}: records database is schema version {version}, newer than this app supports "
+            f"({SCHEMA_VERSION}); update Counsel to open it (the file was not changed)")
+
+
+def migrate(conn: sqlite3.Connection, *, name: str, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to `target` in one transaction; returns the version found before."""
+    found = user_version(conn)
+    if found > SCHEMA_VERSION:
+        raise DatabaseUnusableError(too_new_message(name, found))
+    if found >= target:
+        return found
+    # IMMEDIATE takes the write lock first, so two windows opening a new file migrate it once.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = user_version(conn)
+        for version, statements in STEPS:
+            if found < version <= target:
+                for sql in statements:
+                    conn.execute(sql)
+                conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found

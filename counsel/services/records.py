@@ -1,0 +1,520 @@
+"""Counselling records use cases: autosaved sessions, finishing, history, corrections, reprint, export.
+
+Pure Python (no Qt). The clock is passed in; storage is any RecordsRepository (SQLite by default).
+Every save is one short transaction, so an interruption, crash or power cut loses nothing saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from counsel.core.case import Case, parse_case
+from counsel.core.content import Catalog, default_catalog
+from counsel.core.rules import Counselling, counsel_case
+from counsel.records.build import build_record
+from counsel.records.db import default_db_path
+from counsel.records.errors import (
+    NotFoundError,
+    RecordsError,
+    SessionClosedError,
+    TrainingRefusedError,
+)
+from counsel.records.exporting import to_csv, to_json, write_atomic
+from counsel.records.models import (
+    MARK_STATUSES,
+    Acknowledgement,
+    AuditEntry,
+    Correction,
+    LeafletGiven,
+    Mark,
+    MarkStatus,
+    Paper,
+    PointRecord,
+    Record,
+    RecordQuery,
+    RecordSummary,
+    SessionState,
+    SessionSummary,
+    WarningRecord,
+)
+from counsel.records.privacy import (
+    name_parts,
+    patient_reference,
+    redact_text,
+    require_reference,
+    strip_name,
+)
+from counsel.records.repository import RecordsRepository
+from counsel.records.sqlite_repo import SQLiteRepository
+
+__all__ = [
+    "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings", "RecordsError",
+    "RecordsService", "Reprint", "ReprintCheck", "SessionClosedError", "TrainingRefusedError",
+    "default_db_path", "leaflet_given", "record_headless_render",
+]
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+ExportFormat = Literal["csv", "json"]
+_TEXT_MAX = 2000
+
+
+class Renderer(Protocol):
+    """Makes leaflet PDF bytes (the leaflet service by default; tests may pass a fake)."""
+
+    def __call__(self, result: Counselling, *, paper: Paper, large_print: bool | None,
+                 today: date) -> bytes: ...
+
+
+def _leaflet_service_render(result: Counselling, *, paper: Paper, large_print: bool | None,
+                            today: date) -> bytes:
+    # Imported here: the leaflet service pulls in WeasyPrint, which is slow to import.
+    from counsel.services.leaflet import LeafletOptions, render_leaflet_pdf
+
+    return render_leaflet_pdf(result, LeafletOptions(large_print=large_print, paper=paper),
+                              today=today)
+
+
+@dataclass(frozen=True)
+class RecordSettings:
+    """store_full_names=False (the default): records keep a pseudonymous reference, never the name."""
+
+    store_full_names: bool = False
+
+
+@dataclass(frozen=True)
+class ReprintCheck:
+    """Whether the content used for a record's leaflet is still the current content."""
+
+    record_id: int
+    stored_version: str
+    current_version: str
+
+    @property
+    def content_changed(self) -> bool:
+        return self.stored_version != self.current_version
+
+    @property
+    def message(self) -> str:
+        if not self.content_changed:
+            return f"Reprint uses the same content version ({self.stored_version})."
+        return (f"The leaflet was made with content version {self.stored_version}; the current "
+                f"content is {self.current_version}. Reprint with the current version?")
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """A regenerated leaflet: the PDF, its hash, and whether it matches the one handed over."""
+
+    record_id: int
+    pdf: bytes
+    sha256: str
+    content_version: str
+    content_changed: bool
+    identical: bool | None  # None when the record has no leaflet hash to compare with
+    message: str
+
+
+def _clean(text: str, limit: int = _TEXT_MAX) -> str:
+    return text.strip()[:limit]
+
+
+def _case_dict(case: Case | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(case, Case):
+        return case.model_dump(mode="json", exclude_none=True)
+    return {str(k): v for k, v in dict(case).items()}
+
+
+def leaflet_given(result: Counselling, pdf: bytes, *, paper: Paper, large_print: bool | None,
+                  rendered_on: date) -> LeafletGiven:
+    """What to record about a leaflet that was printed or saved for the patient."""
+    patient = result.case.patient
+    return LeafletGiven(
+        content_version=result.monograph.content_version, language=patient.language, paper=paper,
+        large_print=patient.large_print if large_print is None else large_print,
+        sha256=hashlib.sha256(pdf).hexdigest(), rendered_on=rendered_on,
+    )
+
+
+class RecordsService:
+    """The records façade the GUI and CLI share. Not thread-safe across calls from many threads
+    except through the repository's own lock; the GUI calls it from one thread."""
+
+    def __init__(self, repo: RecordsRepository, *, clock: Clock,
+                 settings: RecordSettings | None = None, catalog: Catalog | None = None,
+                 renderer: Renderer | None = None) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.settings = settings or RecordSettings()
+        self._catalog = catalog
+        self._render = renderer or _leaflet_service_render
+        # Name words per session, kept in memory only, to blank the name out of free text.
+        self._names: dict[str, list[str]] = {}
+
+    @classmethod
+    def open(cls, db_path: Path | None = None, *, clock: Clock,
+             settings: RecordSettings | None = None, catalog: Catalog | None = None,
+             renderer: Renderer | None = None) -> RecordsService:
+        """Open (create, migrate) the SQLite database at db_path or the default location."""
+        repo = SQLiteRepository(db_path or default_db_path())
+        return cls(repo, clock=clock, settings=settings, catalog=catalog, renderer=renderer)
+
+    @property
+    def location(self) -> str:
+        return self.repo.location
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = default_catalog()
+        return self._catalog
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def _now(self) -> datetime:
+        now = self.clock()
+        if now.tzinfo is None:
+            raise ValueError("the records clock must give timezone-aware datetimes")
+        return now
+
+    # -- privacy -------------------------------------------------------------------------------
+
+    def _private(self, session_id: str, text: str) -> str:
+        if self.settings.store_full_names:
+            return text
+        return redact_text(text, self._names.get(session_id, []))
+
+    def _storable(self, session_id: str, case: dict[str, Any]) -> dict[str, Any]:
+        parts = name_parts(case)
+        if parts:
+            self._names[session_id] = parts
+        return case if self.settings.store_full_names else strip_name(case, parts)
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def start_session(self, case: Case | Mapping[str, Any], *, pharmacist: str,
+                      local_id: str | None = None, training: bool = False) -> str:
+        """Start a session for a real patient; returns its id. Training sessions are refused."""
+        if training:
+            raise TrainingRefusedError("training sessions are never stored in the counselling records")
+        initials = _clean(pharmacist, 20)
+        if not initials:
+            raise RecordsError("pharmacist: initials are needed to start a counselling record")
+        now = self._now()
+        data = _case_dict(case)
+        session_id = uuid.uuid4().hex
+        ref = patient_reference(data, today=now.date(), local_id=local_id)
+        self.repo.create_session(session_id, pharmacist=initials, patient_ref=ref,
+                                 local_id=_clean(local_id, 40) if local_id else None,
+                                 case=self._storable(session_id, data), at=now)
+        return session_id
+
+    def save_case(self, session_id: str, case: Case | Mapping[str, Any],
+                  *, local_id: str | None = None) -> None:
+        """Autosave the case form as typed (it may still be incomplete)."""
+        now = self._now()
+        data = _case_dict(case)
+        ref = patient_reference(data, today=now.date(), local_id=local_id) or None
+        self.repo.save_case(session_id, self._storable(session_id, data), ref, now)
+
+    def mark_point(self, session_id: str, point_id: str, status: MarkStatus,
+                   reason: str = "") -> None:
+        """Discussed, understood (teach-back) or not discussed (a reason is required)."""
+        if status not in MARK_STATUSES:
+            raise RecordsError(f"mark: unknown status '{status}' (use {', '.join(MARK_STATUSES)})")
+        reason = _clean(reason, 500) if status == "not_discussed" else ""
+        if status == "not_discussed" and not reason:
+            raise RecordsError(f"mark {point_id}: a reason is needed when a point is not discussed")
+        self.repo.save_mark(session_id, Mark(point_id, status, self._private(session_id, reason),
+                                             self._now()))
+
+    def clear_point(self, session_id: str, point_id: str) -> None:
+        self.repo.clear_mark(session_id, point_id, self._now())
+
+    def acknowledge(self, session_id: str, code: str, how: str = "acknowledged") -> None:
+        """Record how a warning was dealt with, e.g. 'checked with prescriber'."""
+        how = _clean(how, 300) or "acknowledged"
+        self.repo.save_ack(session_id, Acknowledgement(code.strip().upper(),
+                                                       self._private(session_id, how), self._now()))
+
+    def withdraw_acknowledgement(self, session_id: str, code: str) -> None:
+        self.repo.clear_ack(session_id, code.strip().upper(), self._now())
+
+    def save_notes(self, session_id: str, notes: str) -> None:
+        self.repo.save_notes(session_id, self._private(session_id, _clean(notes)), self._now())
+
+    def save_leaflet(self, session_id: str, leaflet: LeafletGiven | None) -> None:
+        """Record the leaflet handed over (see leaflet_given()); None clears it."""
+        self.repo.save_leaflet(session_id, leaflet, self._now())
+
+    def apply_snapshot(self, session_id: str, data: Mapping[str, Any]) -> None:
+        """Save a whole CounsellingSession.to_json() snapshot (the GUI's session model) change by change.
+
+        Marks with status 'pending' are cleared. Only what differs from the stored session is written.
+        """
+        stored = self.repo.load_session(session_id)
+        if "case" in data:
+            self.save_case(session_id, dict(data["case"] or {}))
+        marks = dict(data.get("marks") or {})
+        for point_id, raw in marks.items():
+            status, reason = str(raw.get("status", "pending")), str(raw.get("reason", ""))
+            old = stored.marks.get(point_id)
+            if status == "pending":
+                if old is not None:
+                    self.clear_point(session_id, point_id)
+            elif old is None or old.status != status or old.reason != self._private(
+                    session_id, reason.strip()):
+                if status == "not_discussed" and not reason.strip():
+                    continue  # not complete yet: the reason is still being typed
+                self.mark_point(session_id, point_id, status, reason)  # type: ignore[arg-type]
+        for point_id in set(stored.marks) - set(marks):
+            self.clear_point(session_id, point_id)
+        if "acknowledged" in data:
+            codes = {str(c).strip().upper() for c in data.get("acknowledged") or []}
+            for code in codes - set(stored.acknowledgements):
+                self.acknowledge(session_id, code)
+            for code in set(stored.acknowledgements) - codes:
+                self.withdraw_acknowledgement(session_id, code)
+        if "notes" in data and self._private(session_id, _clean(str(data["notes"]))) != stored.notes:
+            self.save_notes(session_id, str(data["notes"]))
+
+    def unfinished_sessions(self) -> list[SessionSummary]:
+        """Open sessions, newest first: offer these for resume at start-up."""
+        return self.repo.open_sessions()
+
+    def resume(self, session_id: str) -> SessionState:
+        """Everything saved in an open session, to put the screen back exactly as it was."""
+        state = self.repo.load_session(session_id)
+        if state.status != "open":
+            raise SessionClosedError(f"session {session_id}: already {state.status}")
+        return state
+
+    def discard_session(self, session_id: str, *, by: str) -> None:
+        """Drop an unwanted unfinished session (its patient data is removed; the audit notes it)."""
+        self.repo.discard_session(session_id, actor=_clean(by, 20) or "?", at=self._now())
+        self._names.pop(session_id, None)
+
+    def counselling_for(self, case_data: Mapping[str, Any], *, today: date,
+                        region: str | None = None) -> Counselling:
+        case = parse_case(dict(case_data), today=today)
+        return counsel_case(case, self.catalog, region=region if region in ("us", "uk") else None)  # type: ignore[arg-type]
+
+    def finish_session(self, session_id: str) -> int:
+        """Turn the session into a finished, append-only record; returns the record id.
+
+        The case must be complete and valid by now (CaseError names the field otherwise).
+        """
+        state = self.resume(session_id)
+        require_reference(state.patient_ref)
+        now = self._now()
+        result = self.counselling_for(state.case, today=now.date())
+        # The validated case (start date filled in) so a reprint gives the same calendar.
+        stored_case = result.case.model_dump(mode="json", exclude_none=True)
+        if not self.settings.store_full_names:
+            stored_case = strip_name(stored_case, self._names.get(session_id, []))
+        body = build_record(state, result, stored_case=stored_case, finished_at=now,
+                            notes=state.notes)
+        record_id = self.repo.finish_session(body, actor=state.pharmacist)
+        self._names.pop(session_id, None)
+        return record_id
+
+    # -- records -------------------------------------------------------------------------------
+
+    def find(self, query: RecordQuery | None = None) -> list[RecordSummary]:
+        return self.repo.find(query or RecordQuery())
+
+    def get(self, record_id: int, *, viewed_by: str | None = None) -> Record:
+        """One record version; with viewed_by, the view is written to the audit log."""
+        record = self.repo.get_record(record_id)
+        if viewed_by:
+            self.repo.log("viewed", actor=_clean(viewed_by, 20), at=self._now(), record_id=record_id)
+        return record
+
+    def versions(self, record_id: int) -> list[Record]:
+        return self.repo.versions(record_id)
+
+    def audit(self, record_id: int | None = None) -> list[AuditEntry]:
+        return self.repo.audit(record_id)
+
+    def correct(self, record_id: int, *, by: str, why: str, changes: Mapping[str, Any]) -> int:
+        """Add a corrected version; the original stays as it was. Returns the new record id.
+
+        changes may hold: notes, follow_up_date (ISO date or None), patient_ref,
+        points {id: {"status", "reason"}}, warnings {code: how}.
+        """
+        by, why = _clean(by, 20), _clean(why, 500)
+        if not by or not why:
+            raise RecordsError("correction: who corrects it and why are both required")
+        allowed = {"notes", "follow_up_date", "patient_ref", "points", "warnings"}
+        unknown = sorted(set(changes) - allowed)
+        if unknown:
+            raise RecordsError(f"correction: {unknown[0]}: cannot be corrected "
+                               f"(allowed: {', '.join(sorted(allowed))})")
+        old = self.repo.get_record(record_id)
+        now = self._now()
+        update: dict[str, Any] = {}
+        if "notes" in changes:
+            update["notes"] = _clean(str(changes["notes"]))
+        if "patient_ref" in changes:
+            update["patient_ref"] = require_reference(_clean(str(changes["patient_ref"]), 40))
+        if "follow_up_date" in changes:
+            raw = changes["follow_up_date"]
+            try:
+                update["follow_up_date"] = date.fromisoformat(str(raw)) if raw else None
+            except ValueError:
+                raise RecordsError(f"correction: follow_up_date: '{raw}' is not a date "
+                                   "like 2026-12-01") from None
+        if "points" in changes:
+            update["points"] = self._corrected_points(old.points, changes["points"], now)
+        if "warnings" in changes:
+            update["warnings"] = self._corrected_warnings(old.warnings, changes["warnings"], now)
+        body = dataclasses.replace(old, **update)
+        return self.repo.add_correction(record_id, body, Correction(by=by, at=now, why=why))
+
+    @staticmethod
+    def _corrected_points(points: tuple[PointRecord, ...], changes: Any,
+                          now: datetime) -> tuple[PointRecord, ...]:
+        wanted = dict(changes)
+        known = {p.id for p in points}
+        for pid in wanted:
+            if pid not in known:
+                raise RecordsError(f"correction: points.{pid}: not a point of this record")
+        out = []
+        for p in points:
+            if p.id in wanted:
+                status = str(wanted[p.id].get("status", ""))
+                reason = _clean(str(wanted[p.id].get("reason", "")), 500)
+                if status not in MARK_STATUSES:
+                    raise RecordsError(f"correction: points.{p.id}.status: '{status}' is not one of "
+                                       f"{', '.join(MARK_STATUSES)}")
+                if status == "not_discussed" and not reason:
+                    raise RecordsError(f"correction: points.{p.id}.reason: required")
+                p = dataclasses.replace(p, status=status, reason=reason, at=now)
+            out.append(p)
+        return tuple(out)
+
+    @staticmethod
+    def _corrected_warnings(warnings: tuple[WarningRecord, ...], changes: Any,
+                            now: datetime) -> tuple[WarningRecord, ...]:
+        wanted = {str(k).upper(): str(v) for k, v in dict(changes).items()}
+        known = {w.code for w in warnings}
+        for code in wanted:
+            if code not in known:
+                raise RecordsError(f"correction: warnings.{code}: not a warning of this record")
+        return tuple(
+            dataclasses.replace(w, acknowledged=True, how=_clean(wanted[w.code], 300), at=now)
+            if w.code in wanted else w
+            for w in warnings
+        )
+
+    # -- printing ------------------------------------------------------------------------------
+
+    def log_print(self, record_id: int, *, by: str, detail: str = "") -> None:
+        """Note in the audit log that a record's leaflet was printed or saved."""
+        self.repo.log("printed", actor=_clean(by, 20) or "?", at=self._now(), record_id=record_id,
+                      detail=detail)
+
+    def check_reprint(self, record_id: int) -> ReprintCheck:
+        record = self.repo.get_record(record_id)
+        mono = self.catalog.monograph(record.drug)
+        current = mono.content_version if mono else "unavailable"
+        stored = record.leaflet.content_version if record.leaflet else record.content_version
+        return ReprintCheck(record_id, stored, current)
+
+    def reprint(self, record_id: int, *, by: str, accept_current: bool = False,
+                patient_name: str | None = None) -> Reprint:
+        """Regenerate the record's leaflet from the stored case (logged in the audit).
+
+        If the content has changed since, this refuses unless accept_current=True (ask first,
+        with check_reprint().message). patient_name (when names are not stored) is printed on
+        the leaflet but not stored or logged.
+        """
+        check = self.check_reprint(record_id)
+        if check.content_changed and not accept_current:
+            raise RecordsError(check.message)
+        if self.catalog.monograph(self.repo.get_record(record_id).drug) is None:
+            raise RecordsError(f"record {record_id}: no content for this drug any more")
+        record = self.repo.get_record(record_id)
+        leaflet = record.leaflet
+        rendered_on = leaflet.rendered_on if leaflet else record.finished_at.date()
+        case = dict(record.case)
+        if patient_name and patient_name.strip():
+            case["patient"] = {**dict(case.get("patient") or {}), "name": patient_name.strip()}
+        result = self.counselling_for(case, today=rendered_on, region=record.region)
+        pdf = self._render(result, paper=leaflet.paper if leaflet else "a4",
+                           large_print=leaflet.large_print if leaflet else None, today=rendered_on)
+        sha = hashlib.sha256(pdf).hexdigest()
+        identical = (sha == leaflet.sha256) if leaflet else None
+        version = result.monograph.content_version
+        compared = {None: "no original hash", True: "identical to the original",
+                    False: "differs from the original"}[identical]
+        self.repo.log("reprinted", actor=_clean(by, 20) or "?", at=self._now(), record_id=record_id,
+                      detail=f"content {version}; sha256 {sha}; {compared}")
+        if check.content_changed:
+            message = f"Reprinted with the current content ({version}), not {check.stored_version}."
+        elif identical:
+            message = "Reprinted: identical to the leaflet handed over."
+        else:
+            message = f"Reprinted with the same content version ({version})."
+        return Reprint(record_id, pdf, sha, version, check.content_changed, identical, message)
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export(self, fmt: ExportFormat, *, by: str, query: RecordQuery | None = None,
+               all_versions: bool = True) -> str:
+        """Records as CSV or JSON text (every version by default: corrections keep originals)."""
+        query = dataclasses.replace(query or RecordQuery(), include_superseded=all_versions,
+                                    limit=1_000_000)
+        records = self.repo.records(query)
+        now = self._now()
+        text = to_json(records, exported_at=now) if fmt == "json" else to_csv(records)
+        span = f"{query.date_from or 'start'} to {query.date_to or 'now'}"
+        self.repo.log("exported", actor=_clean(by, 20) or "?", at=now, record_id=None,
+                      detail=f"{fmt}, {len(records)} record versions, {span}")
+        return text
+
+    @staticmethod
+    def write_file(path: Path, text: str) -> None:
+        """Atomic write (temporary file + rename), for exports."""
+        write_atomic(path, text.encode("utf-8"))
+
+
+def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, *,
+                           now: datetime, db_path: Path | None = None,
+                           acknowledged: frozenset[str] | set[str] = frozenset(),
+                           today: date | None = None, pharmacist: str | None = None,
+                           store_full_names: bool = False) -> int:
+    """Record a leaflet rendered from the command line (`render ... --record`); returns the record id.
+
+    options is the LeafletOptions used (paper, large_print, training). Training renders are refused.
+    """
+    if getattr(options, "training", False):
+        raise TrainingRefusedError("training leaflets are never stored in the counselling records")
+    service = RecordsService.open(db_path, clock=lambda: now,
+                                  settings=RecordSettings(store_full_names=store_full_names))
+    try:
+        who = pharmacist or result.case.pharmacist
+        if not who.strip():
+            raise RecordsError('pharmacist: missing — set "pharmacist" (initials) in the case to '
+                               "record it")
+        session_id = service.start_session(result.case, pharmacist=who)
+        for code in sorted(acknowledged):
+            service.acknowledge(session_id, code, how="acknowledged on the command line")
+        service.save_leaflet(session_id, leaflet_given(
+            result, pdf_bytes, paper=getattr(options, "paper", "a4"),
+            large_print=getattr(options, "large_print", None), rendered_on=today or now.date()))
+        record_id = service.finish_session(session_id)
+        service.log_print(record_id, by=who, detail="leaflet rendered from the command line")
+        return record_id
+    finally:
+        service.close()
