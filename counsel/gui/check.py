@@ -1,0 +1,108 @@
+"""`python main.py --check`: an offscreen health check for pharmacy IT, printed as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from counsel import paths
+from counsel.gui import printing
+from counsel.gui.main_window import MainWindow
+from counsel.gui.settings import AppSettings
+
+EXAMPLE = "standard-adult-start.json"
+TIMEOUT_S = 60
+SCRIPTS = {
+    "Latin": QFontDatabase.WritingSystem.Latin,
+    "Cyrillic": QFontDatabase.WritingSystem.Cyrillic,
+    "Greek": QFontDatabase.WritingSystem.Greek,
+    "Arabic": QFontDatabase.WritingSystem.Arabic,
+    "Devanagari": QFontDatabase.WritingSystem.Devanagari,
+    "Chinese (simplified)": QFontDatabase.WritingSystem.SimplifiedChinese,
+}
+
+
+def _wait(app: QApplication, done: Any, timeout_s: float) -> bool:
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if done() else None)
+    timer.start(20)
+    deadline = time.perf_counter() + timeout_s
+    while not done() and time.perf_counter() < deadline:
+        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    timer.stop()
+    return bool(done())
+
+
+def font_report() -> dict[str, Any]:
+    bundled = sorted(
+        p.name for p in paths.FONTS_DIR.glob("*") if p.suffix.lower() in (".ttf", ".otf", ".woff2")
+    )
+    coverage = {name: len(QFontDatabase.families(system)) for name, system in SCRIPTS.items()}
+    return {
+        "bundled": bundled,
+        "system_families_by_script": coverage,
+        "missing_scripts": [name for name, count in coverage.items() if count == 0],
+    }
+
+
+def run_check(app: QApplication, t0: float) -> int:
+    report: dict[str, Any] = {"ok": False, "problem": ""}
+    # Fixed settings: the check never depends on (or changes) this user's stored settings.
+    window = MainWindow(settings=AppSettings(pharmacy_name="Check Pharmacy"))
+    window.show()
+    app.processEvents()
+    report["window_shown_s"] = round(time.perf_counter() - t0, 3)
+    window.start_background()
+    pages = []
+    for i in range(len(window.pages)):
+        window.go_to(i)
+        app.processEvents()
+        pages.append(window.heading.text())
+    report["pages"] = pages
+    problem = ""
+    if not window.open_case_file(paths.EXAMPLES_DIR / EXAMPLE):
+        problem = f"example case {EXAMPLE} could not be opened"
+    else:
+        window.go_to(3)
+        window.refresh_preview(now=True)
+        ok = _wait(
+            app,
+            lambda: (
+                "first_preview" in window.timings
+                or bool(window.preview.last_error)
+                or bool(window.engine_error)
+            ),
+            TIMEOUT_S,
+        )
+        if "first_preview" in window.timings:
+            report["first_preview_s"] = round(window.timings["first_preview"] - t0, 3)
+            report["preview_pages"] = window.leaflet.document.pageCount()
+            report["preview_bytes"] = len(window.preview.pdf)
+        elif not ok:
+            problem = f"the leaflet preview did not appear within {TIMEOUT_S} s"
+        else:
+            problem = f"the leaflet could not be rendered: {window.engine_error or window.preview.last_error}"
+    printers = printing.available_printers()
+    report["printers"] = {
+        "available": printers,
+        "default": printing.default_printer(),
+        "lp": printing.lp_path() or "",
+    }
+    report["printing_note"] = "ready" if printers else "no printer installed: the app offers Save PDF instead"
+    report["fonts"] = font_report()
+    window.worker.wait(10000)
+    window.close()
+    report["ok"] = not problem
+    report["problem"] = problem
+    print(json.dumps(report, indent=2, ensure_ascii=False))  # noqa: T201
+    if problem:
+        print(f"counsel --check: {problem}", file=sys.stderr)  # noqa: T201
+        return 1
+    return 0

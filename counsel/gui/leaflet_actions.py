@@ -1,0 +1,145 @@
+"""Print… and Save PDF…: confirm uncovered critical points, then print with lp (or Qt) or save atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QPageSize
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from counsel.gui import printing
+from counsel.gui.dialogs import CriticalConfirmDialog, FileDialogs, Messages, NoPrinterDialog, PrintDialog
+from counsel.gui.files import write_atomic
+from counsel.gui.preview import render_pdf
+from counsel.gui.worker import one_line
+
+if TYPE_CHECKING:
+    from counsel.gui.main_window import MainWindow
+
+
+class LeafletActions(QObject):
+    """The output side of the leaflet step; long work (render, lp) runs in the worker."""
+
+    saved = Signal(Path)
+    printed = Signal(str)  # lp's answer, or "painted"
+    failed = Signal(str)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+
+    # ------------------------------------------------------------ checks
+    def _ready(self, action: str) -> bool:
+        """A valid case, and any critical point not yet discussed deliberately confirmed."""
+        result = self.w.model.result
+        if result is None:
+            Messages.warn(
+                self.w,
+                f"{action}: the case is not complete",
+                f"Complete step 1 first: {self.w.model.error or 'the case is empty'}.",
+            )
+            self.w.show_problem()
+            return False
+        uncovered = self.w.model.session.uncovered_critical(result)
+        if uncovered and not CriticalConfirmDialog.ask(self.w, [p.point.title for p in uncovered], action):
+            self.w.go_to(1)
+            return False
+        return True
+
+    def _with_pdf(self, use: Callable[[bytes], None]) -> None:
+        """Call `use` with a PDF of the current case: the preview if current, else a fresh render."""
+        preview = self.w.preview
+        if preview.is_current():
+            use(preview.pdf)
+            return
+        result = self.w.model.result
+        assert result is not None
+        options, today = self.w.preview_options(), self.w.today()
+        self.w.statusBar().showMessage("Making the leaflet…")
+        self.w.worker.submit(
+            lambda: render_pdf(result, options, today),
+            lambda pdf: use(pdf) if isinstance(pdf, bytes) else None,
+            lambda message: self._fail(f"The leaflet could not be made: {message}"),
+        )
+
+    def _fail(self, message: str) -> None:
+        self.w.statusBar().showMessage(message, 10000)
+        Messages.warn(self.w, "Leaflet", message)
+        self.failed.emit(message)
+
+    # -------------------------------------------------------------- save
+    def save_pdf(self, *, confirmed: bool = False) -> None:
+        if not confirmed and not self._ready("Save"):
+            return
+        path = FileDialogs.save_pdf(self.w, self.w._suggested_name(".pdf", Path.home()))
+        if path is not None:
+            self._with_pdf(lambda pdf: self._write(path, pdf))
+
+    def _write(self, path: Path, pdf: bytes) -> None:
+        try:
+            write_atomic(path, pdf)
+        except OSError as exc:
+            self._fail(f"Cannot save {path.name}: {exc.strerror or one_line(exc)}")
+            return
+        self.w.model.set_leaflet_output("saved")
+        self.w.statusBar().showMessage(f"Leaflet saved: {path}", 10000)
+        self.saved.emit(path)
+
+    # ------------------------------------------------------------- print
+    def print_leaflet(self) -> None:
+        if not self._ready("Print"):
+            return
+        printers = printing.available_printers()
+        if not printers:
+            self.w.statusBar().showMessage(
+                "No printer is installed: save the leaflet as a PDF instead.", 10000
+            )
+            if NoPrinterDialog.ask(self.w):
+                self.save_pdf(confirmed=True)
+            return
+        wanted = (
+            self.w.settings.printer if self.w.settings.printer in printers else printing.default_printer()
+        )
+        printer = QPrinter(
+            QPrinterInfo.printerInfo(wanted or printers[0]), QPrinter.PrinterMode.HighResolution
+        )
+        paper = (
+            QPageSize.PageSizeId.Letter
+            if self.w.leaflet.paper_value() == "letter"
+            else QPageSize.PageSizeId.A4
+        )
+        printer.setPageSize(QPageSize(paper))
+        printer.setDocName(printing.JOB_TITLE)
+        if not PrintDialog.ask(self.w, printer):
+            return
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            target = Path(printer.outputFileName())  # "Print to file" in the dialog: write our own PDF
+            self._with_pdf(lambda pdf: self._write(target, pdf))
+            return
+        name, copies = printer.printerName() or wanted or printers[0], printer.copyCount()
+        self._with_pdf(lambda pdf: self._spool(pdf, name, copies, printer))
+
+    def _spool(self, pdf: bytes, name: str, copies: int, printer: QPrinter) -> None:
+        lp = printing.lp_path()
+        if lp is None:
+            try:
+                printing.paint_pdf(pdf, printer)
+            except printing.PrintError as exc:
+                self._fail(f"Printing failed: {exc}")
+                return
+            self._printed(name, "painted")
+            return
+        self.w.statusBar().showMessage(f"Sending the leaflet to {name}…")
+        self.w.worker.submit(
+            lambda: printing.send_with_lp(pdf, name, copies, lp),
+            lambda answer: self._printed(name, str(answer)),
+            lambda message: self._fail(f"Printing on {name} failed: {message}"),
+        )
+
+    def _printed(self, name: str, answer: str) -> None:
+        self.w.model.set_leaflet_output("printed")
+        self.w.statusBar().showMessage(f"Leaflet sent to {name} ({answer}).", 10000)
+        self.printed.emit(answer)

@@ -1,0 +1,457 @@
+"""The main window: a sidebar of steps, one page per step, menus and shortcuts for every action."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel import paths
+from counsel.core.case import load_case
+from counsel.core.content import Catalog, default_catalog
+from counsel.core.errors import CaseError
+from counsel.gui import printing, steps
+from counsel.gui.dialogs import FileDialogs, Messages, SettingsDialog
+from counsel.gui.files import write_json_atomic
+from counsel.gui.leaflet_actions import LeafletActions
+from counsel.gui.pages.checklist import ChecklistPage
+from counsel.gui.pages.leaflet import LeafletPage
+from counsel.gui.pages.patient import PatientPage
+from counsel.gui.pages.schedule import SchedulePage
+from counsel.gui.preview import PreviewController, PreviewOptions, warm_up
+from counsel.gui.session_model import SessionModel
+from counsel.gui.settings import AppSettings, load_settings, save_settings
+from counsel.gui.widgets import named, scrolled
+from counsel.gui.worker import Worker
+
+STEP_HINTS = (
+    "Enter the patient's answers and the prescription as written.",
+    "Go through each point with the patient; mark what was discussed and acknowledge every warning.",
+    "Check the dose calendar against the prescription.",
+    "Check the leaflet, then print it or save it as a PDF.",
+)
+
+
+class MainWindow(QMainWindow):
+    """Counsel's single window. Pages never talk to each other: everything goes through the model."""
+
+    catalog_ready = Signal()
+    engine_ready = Signal()
+
+    def __init__(self, today: Callable[[], date] = date.today, settings: AppSettings | None = None) -> None:
+        super().__init__()
+        self.today = today
+        self.settings = settings if settings is not None else load_settings()
+        self.model = SessionModel(today, self)
+        self.worker = Worker(self)
+        self.preview = PreviewController(self.worker, today, self)
+        self.case_path: Path | None = None
+        self._clean: dict[str, Any] = {}
+        self.engine_error = ""
+        self.timings: dict[str, float] = {}
+        self.setWindowTitle("Counsel")
+        self._build_ui()
+        self.leaflet_actions = LeafletActions(self)
+        self._build_actions()
+        self._connect_signals()
+        self.new_case(ask=False)
+        self.resize(1280, 800)
+
+    # --------------------------------------------------------------- layout
+    def _build_ui(self) -> None:
+        self.patient = PatientPage(self.today())
+        self.checklist = ChecklistPage()
+        self.schedule = SchedulePage()
+        self.leaflet = LeafletPage()
+        self.pages: list[QWidget] = [self.patient, self.checklist, self.schedule, self.leaflet]
+        self.stack = QStackedWidget()
+        self.stack.addWidget(scrolled(self.patient, "Patient and prescription page"))
+        self.stack.addWidget(scrolled(self.checklist, "Checklist page"))
+        self.stack.addWidget(scrolled(self.schedule, "Schedule page"))
+        self.stack.addWidget(self.leaflet)
+
+        self.sidebar = named(QListWidget(), "Steps", "Ctrl+1 to Ctrl+4 jump to a step")
+        self.sidebar.setFixedWidth(230)
+        self.sidebar.setSpacing(4)
+        self.sidebar.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px; }")
+        for _ in self.pages:
+            self.sidebar.addItem(QListWidgetItem())
+
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.heading.setAccessibleName("Current step")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #444444;")
+        self.prev_button = named(QPushButton("◀ Previous"), "Previous step", "Ctrl+PgUp or Alt+Left")
+        self.next_button = named(QPushButton("Next ▶"), "Next step", "Ctrl+PgDown or Alt+Right")
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        right = QVBoxLayout()
+        right.addWidget(self.heading)
+        right.addWidget(self.hint)
+        right.addWidget(self.stack, 1)
+        right.addLayout(nav)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.sidebar)
+        layout.addLayout(right, 1)
+        self.setCentralWidget(central)
+        self.engine_label = QLabel("Leaflet engine: starting…")
+        self.engine_label.setAccessibleName("Leaflet engine status")
+        self.statusBar().addPermanentWidget(self.engine_label)
+
+    def _action(
+        self,
+        menu_name: str,
+        text: str,
+        slot: Callable[[], object],
+        keys: tuple[QKeySequence | str | QKeySequence.StandardKey, ...] = (),
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.menus[menu_name].addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        self.menus = {
+            name: bar.addMenu(label)
+            for name, label in (("file", "&File"), ("go", "&Go"), ("leaflet", "&Leaflet"), ("help", "&Help"))
+        }
+        std = QKeySequence.StandardKey
+        self.actions_by_name: dict[str, QAction] = {
+            "new": self._action("file", "&New case", lambda: self.new_case(), (std.New,)),
+            "open": self._action("file", "&Open case…", self.open_case, (std.Open,)),
+            "save": self._action("file", "&Save case", self.save_case, (std.Save,)),
+            "save_as": self._action(
+                "file", "Save case &as…", lambda: self.save_case(choose=True), ("Ctrl+Shift+S",)
+            ),
+            "settings": self._action("file", "Se&ttings…", self.edit_settings, ("Ctrl+,",)),
+            "quit": self._action("file", "&Quit", self.close, ("Ctrl+Q",)),
+            "next": self._action("go", "&Next step", self.next_step, ("Ctrl+PgDown", "Alt+Right")),
+            "previous": self._action("go", "&Previous step", self.previous_step, ("Ctrl+PgUp", "Alt+Left")),
+        }
+        for i, page in enumerate(self.pages):
+            self.actions_by_name[f"step{i + 1}"] = self._action(
+                "go", f"{i + 1}. {getattr(page, 'title', '')}", self._go_to_step(i), (f"Ctrl+{i + 1}",)
+            )
+        self.actions_by_name["problem"] = self._action(
+            "go", "Show the &problem field", self.show_problem, ("F8",)
+        )
+        self.actions_by_name["print"] = self._action(
+            "leaflet", "&Print…", self.leaflet_actions.print_leaflet, (std.Print,)
+        )
+        self.actions_by_name["save_pdf"] = self._action(
+            "leaflet", "Save &PDF…", self.leaflet_actions.save_pdf, ("Ctrl+E",)
+        )
+        self.actions_by_name["refresh"] = self._action(
+            "leaflet", "&Refresh preview", self.refresh_preview, ("F5",)
+        )
+        self.actions_by_name["shortcuts"] = self._action(
+            "help", "&Keyboard shortcuts", self.show_shortcuts, ("F1",)
+        )
+
+    def _go_to_step(self, index: int) -> Callable[[], None]:
+        return lambda: self.go_to(index)
+
+    def _connect_signals(self) -> None:
+        self.sidebar.currentRowChanged.connect(self._on_step_changed)
+        self.prev_button.clicked.connect(self.previous_step)
+        self.next_button.clicked.connect(self.next_step)
+        self.patient.edited.connect(self._on_form_edited)
+        self.checklist.mark_changed.connect(lambda pid, status, reason: self.model.mark(pid, status, reason))
+        self.checklist.acknowledged.connect(self.model.acknowledge)
+        self.checklist.notes_changed.connect(self.model.set_notes)
+        self.checklist.go_to_patient.connect(lambda: self.go_to(0))
+        self.schedule.checked_changed.connect(self.model.set_schedule_checked)
+        self.leaflet.large_print_changed.connect(self.patient.large_print.setChecked)
+        self.leaflet.region_changed.connect(self._on_leaflet_region)
+        self.leaflet.options_changed.connect(self.refresh_preview)
+        self.leaflet.print_requested.connect(self.leaflet_actions.print_leaflet)
+        self.leaflet.save_requested.connect(self.leaflet_actions.save_pdf)
+        self.leaflet.preview_shown.connect(self._on_preview_shown)
+        self.model.result_changed.connect(self._on_result_changed)
+        self.model.marks_changed.connect(self._on_marks_changed)
+        self.preview.started.connect(lambda: self.leaflet.show_rendering(True))
+        self.preview.rendered.connect(lambda pdf, _rev: self.leaflet.show_pdf(pdf))
+        self.preview.failed.connect(self._on_preview_failed)
+
+    # ------------------------------------------------------------ start-up
+    def start_background(self) -> None:
+        """After the window shows: load the content and warm WeasyPrint up, both off the UI thread."""
+        self.worker.submit(default_catalog, self._on_catalog, self._on_engine_error)
+        self.worker.submit(warm_up, lambda _r: self._on_engine_ready(), self._on_engine_error)
+        self.show_printers()
+
+    def show_printers(self) -> None:
+        default = self.settings.printer or printing.default_printer()
+        self.leaflet.set_printers(printing.available_printers(), default)
+
+    def _on_catalog(self, catalog: object) -> None:
+        assert isinstance(catalog, Catalog)
+        self.patient.set_catalog(catalog)
+        self.catalog_ready.emit()
+
+    def _on_engine_ready(self) -> None:
+        self.engine_label.setText("Leaflet engine: ready")
+        self.engine_ready.emit()
+
+    def _on_engine_error(self, message: str) -> None:
+        self.engine_error = message
+        self.engine_label.setText("Leaflet engine: not available")
+        self.leaflet.show_failure(message)
+
+    # --------------------------------------------------------------- steps
+    def go_to(self, index: int) -> None:
+        self.sidebar.setCurrentRow(max(0, min(index, len(self.pages) - 1)))
+
+    def next_step(self) -> None:
+        self.go_to(self.sidebar.currentRow() + 1)
+
+    def previous_step(self) -> None:
+        self.go_to(self.sidebar.currentRow() - 1)
+
+    def current_step(self) -> int:
+        return self.sidebar.currentRow()
+
+    def _on_step_changed(self, index: int) -> None:
+        if index < 0:
+            return
+        self.stack.setCurrentIndex(index)
+        self.heading.setText(
+            f"Step {index + 1} of {len(self.pages)}: {getattr(self.pages[index], 'title', '')}"
+        )
+        self.hint.setText(STEP_HINTS[index])
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(self.pages) - 1)
+
+    def step_states(self) -> list[steps.StepState]:
+        result, session = self.model.result, self.model.session
+        return [
+            steps.patient_state(self.model.pristine, self.model.error),
+            steps.checklist_state(result, session),
+            steps.schedule_state(result, session),
+            steps.leaflet_state(
+                result,
+                session,
+                failed=bool(self.preview.last_error),
+                has_preview=self.preview.pdf_revision >= 0,
+            ),
+        ]
+
+    def refresh_steps(self) -> None:
+        for i, state in enumerate(self.step_states()):
+            item = self.sidebar.item(i)
+            title = getattr(self.pages[i], "title", "")
+            item.setText(f"{i + 1}. {title}\n     {steps.SYMBOLS[state]} {state.capitalize()}")
+            item.setForeground(QColor(steps.COLOURS[state]))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Step {i + 1}, {title}: {state}")
+
+    # --------------------------------------------------------- model sync
+    def _on_form_edited(self) -> None:
+        self.model.set_case_data(self.patient.data())
+
+    def _on_leaflet_region(self, region: str) -> None:
+        index = self.patient.region.findData(region)
+        if index >= 0:
+            self.patient.region.setCurrentIndex(index)
+
+    def _on_result_changed(self) -> None:
+        model = self.model
+        self.patient.show_error(None if model.pristine else model.error)
+        self.patient.show_recognition(model.result)
+        self.checklist.show_result(model.result, model.session)
+        self.schedule.show_result(model.result, model.session.schedule_checked)
+        data = model.session.case_data
+        self.leaflet.set_options(
+            large_print=bool((data.get("patient") or {}).get("large_print")),
+            region=str(data.get("region", "us")),
+        )
+        self.leaflet.set_available(model.result is not None)
+        self.refresh_preview(now=False)
+        self.refresh_steps()
+        self._update_title()
+
+    def _on_marks_changed(self) -> None:
+        self.checklist.update_summary(self.model.result, self.model.session)
+        self.refresh_steps()
+
+    def refresh_preview(self, now: bool = False) -> None:
+        self.preview.request(self.model.result, self.preview_options(), now=now)
+
+    def preview_options(self) -> PreviewOptions:
+        return PreviewOptions(
+            large_print=None, paper="letter" if self.leaflet.paper_value() == "letter" else "a4"
+        )
+
+    def _on_preview_shown(self, at: float) -> None:
+        self.timings.setdefault("first_preview", at)
+        self.timings["last_preview"] = at
+        self.refresh_steps()
+
+    def _on_preview_failed(self, message: str) -> None:
+        self.leaflet.show_failure(message)
+        self.refresh_steps()
+
+    def show_problem(self) -> None:
+        if self.model.error is not None:
+            self.go_to(0)
+            self.patient.show_error(self.model.error)
+            self.patient.focus_error()
+
+    # ------------------------------------------------------------- files
+    def _new_case_data(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "region": s.region,
+            "patient": {"large_print": s.large_print},
+            "prescription": {
+                "drug": "baclofen",
+                "form": "tablet",
+                "plan": "start",
+                "start_date": self.today().isoformat(),
+            },
+            "pharmacy": s.pharmacy(),
+            "pharmacist": s.pharmacist,
+        }
+
+    def is_dirty(self) -> bool:
+        return not self.model.pristine and self.model.session.case_data != self._clean
+
+    def new_case(self, *, ask: bool = True) -> bool:
+        """Clear everything for the next patient (asks first if the case has unsaved changes)."""
+        if ask and self.is_dirty() and not Messages.discard_changes(self):
+            return False
+        self._load_data(self._new_case_data(), None)
+        self.leaflet.set_options(
+            large_print=self.settings.large_print, region=self.settings.region, paper=self.settings.paper
+        )
+        return True
+
+    def _load_data(self, data: dict[str, Any], path: Path | None) -> None:
+        self.case_path = path
+        self.patient.set_data(data)
+        self.model.reset(self.patient.data(), pristine=path is None)
+        self._clean = self.model.session.case_data
+        self.preview.pdf_revision, self.preview.pdf, self.preview.last_error = -1, b"", ""
+        self.leaflet.document.close()
+        self.go_to(0)
+        self._update_title()
+
+    def open_case(self) -> None:
+        path = FileDialogs.open_case(self, self.case_path.parent if self.case_path else paths.EXAMPLES_DIR)
+        if path is not None:
+            self.open_case_file(path)
+
+    def open_case_file(self, path: Path) -> bool:
+        """Load a case file; a bad file shows its one-line error and leaves the current case untouched."""
+        if self.is_dirty() and not Messages.discard_changes(self):
+            return False
+        try:
+            case = load_case(path, today=self.today())
+        except CaseError as exc:
+            Messages.warn(self, "Cannot open the case", str(exc))
+            return False
+        self._load_data(case.model_dump(mode="json", exclude_none=True), path)
+        self.statusBar().showMessage(f"Opened {path.name}", 5000)
+        return True
+
+    def save_case(self, choose: bool = False) -> bool:
+        """Write the valid case as the core's JSON file (atomically)."""
+        if self.model.result is None:
+            error = self.model.error
+            Messages.warn(
+                self,
+                "Cannot save the case yet",
+                f"Fix this first: {error}" if error else "The case is empty.",
+            )
+            self.show_problem()
+            return False
+        path = self.case_path
+        if choose or path is None:
+            path = FileDialogs.save_case(self, self._suggested_name(".json", Path.home()))
+            if path is None:
+                return False
+        data = self.model.result.case.model_dump(mode="json", exclude_none=True)
+        try:
+            write_json_atomic(path, data)
+        except OSError as exc:
+            Messages.warn(self, "Cannot save the case", f"{path.name}: {exc.strerror or exc}")
+            return False
+        self.case_path = path
+        self._clean = self.model.session.case_data
+        self.statusBar().showMessage(f"Saved {path.name}", 5000)
+        self._update_title()
+        return True
+
+    def _suggested_name(self, suffix: str, folder: Path) -> Path:
+        if self.case_path is not None:
+            return (
+                self.case_path.with_suffix(suffix)
+                if suffix == ".json"
+                else folder / f"{self.case_path.stem}-leaflet{suffix}"
+            )
+        reference = str((self.model.session.case_data.get("patient") or {}).get("reference") or "")
+        stem = "".join(c for c in reference if c.isalnum() or c in "-_") or "case"
+        return folder / f"{stem}-{self.today().isoformat()}{'-leaflet' if suffix == '.pdf' else ''}{suffix}"
+
+    def _update_title(self) -> None:
+        name = self.case_path.name if self.case_path else "New case"
+        self.setWindowTitle(f"Counsel — {name}{' *' if self.is_dirty() else ''}")
+
+    # ----------------------------------------------------------- settings
+    def edit_settings(self) -> None:
+        updated = SettingsDialog.ask(self, self.settings, printing.available_printers())
+        if updated is None:
+            return
+        self.apply_settings(updated)
+
+    def apply_settings(self, updated: AppSettings) -> None:
+        """Store the settings; an untouched new case picks up the new pharmacy details at once."""
+        save_settings(updated)
+        self.settings = updated
+        self.show_printers()
+        if self.model.pristine and self.case_path is None:
+            self.new_case(ask=False)
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            f"{a.text().replace('&', '')}: {', '.join(k.toString() for k in a.shortcuts())}"
+            for a in self.actions_by_name.values()
+            if a.shortcuts()
+        ]
+        Messages.info(self, "Keyboard shortcuts", "\n".join(lines))
+
+    # --------------------------------------------------------------- close
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.is_dirty() and not Messages.discard_changes(self):
+            event.ignore()
+            return
+        self.preview.request(None, self.preview_options())
+        self.worker.wait(10000)
+        event.accept()
+
+    def mark_shown(self) -> None:
+        self.timings.setdefault("window_shown", time.perf_counter())

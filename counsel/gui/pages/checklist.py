@@ -1,0 +1,233 @@
+"""Step 2, checklist: the applicable points section by section, marks, and warning acknowledgements."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.core.rules import Counselling, SelectedPoint
+from counsel.gui.widgets import hint_label, named
+from counsel.services.session import CounsellingSession, MarkStatus, PointMark
+
+STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
+    ("pending", "Not yet"),
+    ("discussed", "Discussed"),
+    ("understood", "Understood (teach-back)"),
+    ("not_discussed", "Not discussed"),
+)
+CRITICAL_STYLE = "background: #a40000; color: white; font-weight: 700; padding: 1px 6px; border-radius: 3px;"
+
+
+class PointCard(QFrame):
+    """One checklist point: what to say, the patient's wording, why it applies, and its mark."""
+
+    marked = Signal(str, str, str)
+
+    def __init__(self, point: SelectedPoint, mark: PointMark, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.point = point
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        if point.point.critical:
+            self.setObjectName("critical")
+            self.setStyleSheet("QFrame#critical { border-left: 4px solid #a40000; }")
+        title = QLabel(f"<b>{_esc(point.point.title)}</b>")
+        title.setWordWrap(True)
+        head = QHBoxLayout()
+        if point.point.critical:
+            badge = QLabel("CRITICAL")
+            badge.setStyleSheet(CRITICAL_STYLE)
+            badge.setAccessibleName("Critical point")
+            head.addWidget(badge)
+        head.addWidget(title, 1)
+        say = QLabel(f"<b>Say:</b> {_esc(point.prompt)}")
+        words = QLabel("<b>Patient wording:</b> <i>" + _esc(" ".join(point.patient_text)) + "</i>")
+        why = QLabel(
+            f"<b>Applies because:</b> {_esc(point.reason_text)}. "
+            f"<span style='color:#555'>{_esc(point.why)}</span>"
+        )
+        for label in (say, words, why):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        row = QHBoxLayout()
+        for status, text in STATUS_LABELS:
+            button = named(QRadioButton(text), f"{point.point.title}: {text}")
+            self.group.addButton(button)
+            self.buttons[status] = button
+            row.addWidget(button)
+        self.reason = named(QLineEdit(), f"{point.point.title}: reason not discussed")
+        self.reason.setPlaceholderText("Reason (e.g. patient in a hurry, will phone)")
+        row.addWidget(self.reason, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(say)
+        layout.addWidget(words)
+        layout.addWidget(why)
+        layout.addLayout(row)
+        self._apply(mark)
+        self.group.buttonToggled.connect(self._on_toggled)
+        self.reason.editingFinished.connect(self._emit)
+
+    def status(self) -> str:
+        for status, button in self.buttons.items():
+            if button.isChecked():
+                return status
+        return "pending"
+
+    def set_status(self, status: MarkStatus, reason: str = "") -> None:
+        """Mark the point (as the pharmacist would with the radio buttons)."""
+        self.reason.setText(reason)
+        self.buttons[status].setChecked(True)
+        self._emit()
+
+    def _apply(self, mark: PointMark) -> None:
+        self.buttons[mark.status].setChecked(True)
+        self.reason.setText(mark.reason)
+        self.reason.setEnabled(mark.status == "not_discussed")
+
+    def _on_toggled(self, _button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.reason.setEnabled(self.status() == "not_discussed")
+            self._emit()
+
+    def _emit(self) -> None:
+        self.marked.emit(self.point.id, self.status(), self.reason.text())
+
+
+class ChecklistPage(QWidget):
+    """Warnings to acknowledge, then every applicable point, grouped by section."""
+
+    mark_changed = Signal(str, str, str)
+    acknowledged = Signal(str, bool)
+    notes_changed = Signal(str)
+    go_to_patient = Signal()
+    title = "Checklist"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cards: dict[str, PointCard] = {}
+        self.ack_boxes: dict[str, QCheckBox] = {}
+        self._signature: object = None
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Checklist progress")
+        self.empty = hint_label(
+            "The checklist appears once the patient and prescription in step 1 are complete and valid."
+        )
+        self.empty_button = named(QPushButton("Go to step 1"), "Go to patient and prescription")
+        self.content = QWidget()
+        self.content_layout = QVBoxLayout(self.content)
+        self.content_layout.setContentsMargins(0, 0, 0, 0)
+        self.notes = named(QPlainTextEdit(), "Counselling notes")
+        self.notes.setPlaceholderText("Counselling notes: questions asked, what the patient was unsure about")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(80)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.content)
+        layout.addWidget(QLabel("<b>Counselling notes</b>"))
+        layout.addWidget(self.notes)
+        layout.addStretch(1)
+        self.empty_button.clicked.connect(self.go_to_patient)
+        self.notes.textChanged.connect(lambda: self.notes_changed.emit(self.notes.toPlainText()))
+
+    def show_result(self, result: Counselling | None, session: CounsellingSession) -> None:
+        """Rebuild the cards when the applicable points change; otherwise keep widgets (and focus)."""
+        if self.notes.toPlainText() != session.notes:
+            self.notes.setPlainText(session.notes)
+        self.empty.setVisible(result is None)
+        self.empty_button.setVisible(result is None)
+        self.content.setVisible(result is not None)
+        signature = (
+            None
+            if result is None
+            else (
+                tuple((w.code, w.message) for w in result.warnings),
+                tuple((p.id, p.prompt, p.patient_text, p.reason_text) for p in result.points),
+            )
+        )
+        if signature != self._signature:
+            self._signature = signature
+            self._rebuild(result, session)
+        self.update_summary(result, session)
+
+    def _rebuild(self, result: Counselling | None, session: CounsellingSession) -> None:
+        while self.content_layout.count():
+            item = self.content_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.cards.clear()
+        self.ack_boxes.clear()
+        if result is None:
+            return
+        if result.warnings:
+            self.content_layout.addWidget(self._warnings_box(result, session))
+        for section in result.sections:
+            box = QGroupBox(section.section.title)
+            box_layout = QVBoxLayout(box)
+            for point in section.points:
+                card = PointCard(point, session.mark_of(point.id))
+                card.marked.connect(self.mark_changed)
+                self.cards[point.id] = card
+                box_layout.addWidget(card)
+            self.content_layout.addWidget(box)
+
+    def _warnings_box(self, result: Counselling, session: CounsellingSession) -> QGroupBox:
+        box = QGroupBox("Safety warnings: read and acknowledge each one")
+        box.setStyleSheet("QGroupBox { font-weight: 700; color: #8a4b00; }")
+        layout = QVBoxLayout(box)
+        for warning in result.warnings:
+            text = QLabel(f"<b>{_esc(warning.code)}</b>: {_esc(warning.message)}")
+            text.setWordWrap(True)
+            text.setStyleSheet("font-weight: 400; color: black;")
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            check = named(QCheckBox(f"Acknowledged ({warning.code})"), f"Acknowledge warning {warning.code}")
+            check.setStyleSheet("font-weight: 400; color: black;")
+            check.setChecked(warning.code in session.acknowledged)
+            code = warning.code
+            check.toggled.connect(lambda on, code=code: self.acknowledged.emit(code, on))
+            self.ack_boxes[code] = check
+            layout.addWidget(text)
+            layout.addWidget(check)
+        return box
+
+    def update_summary(self, result: Counselling | None, session: CounsellingSession) -> None:
+        if result is None:
+            self.summary.setText("")
+            return
+        points = result.points
+        covered = sum(1 for p in points if session.mark_of(p.id).covered)
+        critical = len(session.uncovered_critical(result))
+        unacked = len(result.unacknowledged(session.acknowledged))
+        parts = [f"<b>{covered} of {len(points)}</b> points discussed"]
+        parts.append(
+            f"<b>{critical}</b> critical not yet discussed" if critical else "all critical points discussed"
+        )
+        if result.warnings:
+            parts.append(
+                f"<b>{unacked}</b> warning(s) to acknowledge" if unacked else "all warnings acknowledged"
+            )
+        self.summary.setText(" · ".join(parts))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,576 @@
+"""Step 1, patient and prescription: the case fields as toggles and choices, with inline messages."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.core.content import Catalog
+from counsel.core.errors import CaseError
+from counsel.core.rules import Counselling
+from counsel.gui.pages import choices
+from counsel.gui.pages.medicines import MedicinesEditor
+from counsel.gui.widgets import ERROR_STYLE, error_label, named
+
+
+def _combo(name: str, options: list[tuple[str, str]]) -> QComboBox:
+    box = named(QComboBox(), name)
+    for value, label in options:
+        box.addItem(label, value)
+    return box
+
+
+def _set_combo(box: QComboBox, value: object) -> None:
+    index = box.findData(value)
+    if index < 0 and isinstance(value, str):
+        box.addItem(value, value)  # a value from a file we have no label for: keep it, never drop it
+        index = box.count() - 1
+    box.setCurrentIndex(max(index, 0))
+
+
+def _spin(name: str, low: int, high: int, special: str = "", suffix: str = "") -> QSpinBox:
+    spin = named(QSpinBox(), name)
+    spin.setRange(low, high)
+    spin.setSpecialValueText(special)
+    spin.setSuffix(suffix)
+    return spin
+
+
+def _dspin(
+    name: str, low: float, high: float, special: str = "", suffix: str = "", step: float = 1.0
+) -> QDoubleSpinBox:
+    spin = named(QDoubleSpinBox(), name)
+    spin.setRange(low, high)
+    spin.setDecimals(2)
+    spin.setSingleStep(step)
+    spin.setSpecialValueText(special)
+    spin.setSuffix(suffix)
+    return spin
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class PatientPage(QWidget):
+    """The case form. `data()` is the JSON-shaped case; `show_error()` puts a CaseError by its field."""
+
+    edited = Signal()
+    title = "Patient & prescription"
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._today = today
+        self._filling = False
+        self._base: dict[str, Any] = {}
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self._error_field = ""
+        self._build_ui()
+        self._connect_signals()
+
+    # ----------------------------------------------------------------- layout
+    def _row(
+        self, form: QFormLayout, label: str, path: str, widget: QWidget, extra: QWidget | None = None
+    ) -> None:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        if extra is None:
+            box.addWidget(widget)
+        else:
+            line = QHBoxLayout()
+            line.addWidget(widget)
+            line.addWidget(extra, 1)
+            box.addLayout(line)
+        err = error_label(label)
+        box.addWidget(err)
+        text = QLabel(label + ":" if label else "")
+        text.setBuddy(widget)
+        form.addRow(text, holder)
+        self._fields[path] = (widget, err)
+
+    def _build_ui(self) -> None:
+        self.banner = QLabel()
+        self.banner.setStyleSheet(ERROR_STYLE + "padding: 6px; border: 1px solid #a40000;")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Problem with the case")
+        self.banner_button = named(QPushButton("Show field"), "Show the field with the problem")
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.banner_button)
+        self.banner.hide()
+        self.banner_button.hide()
+
+        grid = QGridLayout()
+        grid.addWidget(self._patient_group(), 0, 0)
+        grid.addWidget(self._screening_group(), 1, 0)
+        grid.addWidget(self._prescription_group(), 0, 1)
+        grid.addWidget(self._case_group(), 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(banner_row)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def _patient_group(self) -> QGroupBox:
+        group = QGroupBox("Patient")
+        form = QFormLayout(group)
+        self.name = named(QLineEdit(), "Patient name", "Printed on the leaflet")
+        self.reference = named(QLineEdit(), "Patient reference", "e.g. initials and year of birth")
+        self.age = _spin("Age in years", -1, 120, "Not entered", " years")
+        self.age.setValue(-1)
+        self.weight = _dspin("Weight", 0, 400, "Not recorded", " kg", 0.5)
+        self.sex = _combo("Sex", choices.SEX)
+        self._row(form, "Name", "patient.name", self.name)
+        self._row(form, "Reference", "patient.reference", self.reference)
+        self._row(form, "Age", "patient.age", self.age)
+        self._row(form, "Weight", "patient.weight_kg", self.weight)
+        self._row(form, "Sex", "patient.sex", self.sex)
+        self.medicines = MedicinesEditor()
+        self._row(form, "Other medicines", "patient.other_medicines", self.medicines)
+        return group
+
+    def _screening_group(self) -> QGroupBox:
+        group = QGroupBox("Screening questions")
+        form = QFormLayout(group)
+        self.pregnant = named(QCheckBox("Pregnant"), "Pregnant")
+        self.breastfeeding = named(QCheckBox("Breastfeeding"), "Breastfeeding")
+        self._row(form, "", "patient.pregnant", self.pregnant)
+        self._row(form, "", "patient.breastfeeding", self.breastfeeding)
+        self.kidney = _combo("Kidney function", choices.KIDNEY)
+        self.crcl = _dspin("Creatinine clearance", -1, 250, "Not recorded", " mL/min")
+        self.crcl.setValue(-1)
+        self._row(form, "Kidney function", "patient.kidney_function", self.kidney)
+        self._row(form, "CrCl", "patient.crcl_ml_min", self.crcl)
+        self.liver = named(QCheckBox("Liver disease"), "Liver disease")
+        self.seizures = named(QCheckBox("Epilepsy or seizures"), "Epilepsy or seizures")
+        self.mental = named(
+            QCheckBox("Mental health history (psychosis, depression, confusion)"), "Mental health history"
+        )
+        self.drives = named(QCheckBox("Drives or uses machines"), "Drives or uses machines")
+        for path, box in (
+            ("patient.liver_disease", self.liver),
+            ("patient.seizure_history", self.seizures),
+            ("patient.mental_health_history", self.mental),
+            ("patient.drives", self.drives),
+        ):
+            self._row(form, "", path, box)
+        self.alcohol = _combo("Alcohol", choices.ALCOHOL)
+        self._row(form, "Alcohol", "patient.alcohol", self.alcohol)
+        conditions = QWidget()
+        cgrid = QGridLayout(conditions)
+        cgrid.setContentsMargins(0, 0, 0, 0)
+        self.conditions: dict[str, QCheckBox] = {}
+        for i, (value, label) in enumerate(choices.CONDITIONS):
+            box = named(QCheckBox(label), f"Condition: {label}")
+            self.conditions[value] = box
+            cgrid.addWidget(box, i // 2, i % 2)
+        self._row(form, "Other conditions", "patient.conditions", conditions)
+        self.large_print = named(QCheckBox("Large print leaflet"), "Large print leaflet")
+        self._row(form, "", "patient.large_print", self.large_print)
+        return group
+
+    def _prescription_group(self) -> QGroupBox:
+        group = QGroupBox("Prescription")
+        form = QFormLayout(group)
+        self.drug = _combo("Medicine", [("baclofen", "Baclofen")])
+        self.indication = _combo("Used for", choices.INDICATION)
+        self.form_ = _combo("Form", choices.FORM)
+        self.strength = named(QComboBox(), "Strength", "e.g. 10 mg, or 5 mg/5 mL for a liquid")
+        self.strength.setEditable(True)
+        self.dose = _dspin("Dose per time", 0, 200, "Not entered", " mg", 2.5)
+        self.times = _spin("Times a day", 0, 6, "Not stated", " a day")
+        self.dose_times = named(QLineEdit(), "Dose times", "Comma-separated 24-hour times, e.g. 08:00, 20:00")
+        self.dose_times.setPlaceholderText("Standard times")
+        self.plan = _combo("Plan", choices.PLAN)
+        self.start = named(QDateEdit(), "Start date")
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("d MMM yyyy")
+        self.start.setDate(_qdate(self._today))
+        for label, path, widget in (
+            ("Medicine", "prescription.drug", self.drug),
+            ("Used for", "prescription.indication", self.indication),
+            ("Form", "prescription.form", self.form_),
+            ("Strength", "prescription.strength", self.strength),
+            ("Dose each time", "prescription.dose_mg", self.dose),
+            ("Times a day", "prescription.times_per_day", self.times),
+            ("Dose times", "prescription.dose_times", self.dose_times),
+            ("Plan", "prescription.plan", self.plan),
+            ("Start date", "prescription.start_date", self.start),
+        ):
+            self._row(form, label, path, widget)
+        self.titration = named(QGroupBox("Titration: the dose goes up in steps"), "Titration")
+        self.titration.setCheckable(True)
+        self.titration.setChecked(False)
+        tform = QFormLayout(self.titration)
+        self.t_step = _dspin("Titration step", 0, 100, "—", " mg", 2.5)
+        self.t_every = _spin("Titration every", 1, 60, "", " days")
+        self.t_every.setValue(3)
+        self.t_target = _dspin("Titration target dose", 0, 200, "—", " mg", 2.5)
+        self._row(tform, "Increase by", "prescription.titration.step_mg", self.t_step)
+        self._row(tform, "Every", "prescription.titration.every_days", self.t_every)
+        self._row(tform, "Up to", "prescription.titration.target_dose_mg", self.t_target)
+        self._fields["prescription.titration"] = (
+            self.titration,
+            self._fields["prescription.titration.step_mg"][1],
+        )
+        self.taper = named(QGroupBox("Taper: the dose goes down in steps to stop"), "Taper")
+        self.taper.setCheckable(True)
+        self.taper.setChecked(False)
+        pform = QFormLayout(self.taper)
+        self.p_step = _dspin("Taper step", 0, 100, "—", " mg", 2.5)
+        self.p_every = _spin("Taper every", 1, 60, "", " days")
+        self.p_every.setValue(7)
+        self._row(pform, "Reduce by", "prescription.taper.step_mg", self.p_step)
+        self._row(pform, "Every", "prescription.taper.every_days", self.p_every)
+        self._fields["prescription.taper"] = (self.taper, self._fields["prescription.taper.step_mg"][1])
+        form.addRow(self.titration)
+        form.addRow(self.taper)
+        self.prescriber = named(QLineEdit(), "Prescriber")
+        self._row(form, "Prescriber", "prescription.prescriber", self.prescriber)
+        return group
+
+    def _case_group(self) -> QGroupBox:
+        group = QGroupBox("Counselling")
+        form = QFormLayout(group)
+        self.region = _combo("Region", choices.REGION)
+        self.pharmacist = named(QLineEdit(), "Pharmacist initials")
+        self.pharmacist.setMaxLength(20)
+        self.follow_up_on = named(QCheckBox("Booked"), "Follow-up booked")
+        self.follow_up = named(QDateEdit(), "Follow-up date")
+        self.follow_up.setCalendarPopup(True)
+        self.follow_up.setDisplayFormat("d MMM yyyy")
+        self.follow_up.setDate(_qdate(self._today).addDays(28))
+        self.follow_up.setEnabled(False)
+        self.pharmacy_name = named(QLineEdit(), "Pharmacy name")
+        self.pharmacy_phone = named(QLineEdit(), "Pharmacy phone")
+        self.pharmacy_address = named(QLineEdit(), "Pharmacy address")
+        self.notes = named(QPlainTextEdit(), "Case notes")
+        self.notes.setPlaceholderText("Notes for the record (not printed)")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(90)
+        self._row(form, "Region", "region", self.region)
+        self._row(form, "Pharmacist", "pharmacist", self.pharmacist)
+        self._row(form, "Follow-up", "follow_up_date", self.follow_up_on, self.follow_up)
+        self._row(form, "Pharmacy", "pharmacy.name", self.pharmacy_name)
+        self._row(form, "Phone", "pharmacy.phone", self.pharmacy_phone)
+        self._row(form, "Address", "pharmacy.address", self.pharmacy_address)
+        self._row(form, "Notes", "notes", self.notes)
+        return group
+
+    def _connect_signals(self) -> None:
+        for edit in (
+            self.name,
+            self.reference,
+            self.dose_times,
+            self.prescriber,
+            self.pharmacist,
+            self.pharmacy_name,
+            self.pharmacy_phone,
+            self.pharmacy_address,
+        ):
+            edit.textChanged.connect(self._on_edit)
+        for combo in (
+            self.sex,
+            self.kidney,
+            self.alcohol,
+            self.drug,
+            self.indication,
+            self.form_,
+            self.plan,
+            self.region,
+        ):
+            combo.currentIndexChanged.connect(self._on_edit)
+        self.strength.currentTextChanged.connect(self._on_edit)
+        for spin in (self.age, self.times, self.t_every, self.p_every):
+            spin.valueChanged.connect(self._on_edit)
+        for dspin in (self.weight, self.crcl, self.dose, self.t_step, self.t_target, self.p_step):
+            dspin.valueChanged.connect(self._on_edit)
+        for box in (
+            self.pregnant,
+            self.breastfeeding,
+            self.liver,
+            self.seizures,
+            self.mental,
+            self.drives,
+            self.large_print,
+            self.follow_up_on,
+            *self.conditions.values(),
+        ):
+            box.toggled.connect(self._on_edit)
+        self.titration.toggled.connect(self._on_edit)
+        self.taper.toggled.connect(self._on_edit)
+        self.start.dateChanged.connect(self._on_edit)
+        self.follow_up.dateChanged.connect(self._on_edit)
+        self.follow_up_on.toggled.connect(self.follow_up.setEnabled)
+        self.notes.textChanged.connect(self._on_edit)
+        self.medicines.changed.connect(self._on_edit)
+        self.form_.currentIndexChanged.connect(self._refresh_strengths)
+        self.region.currentIndexChanged.connect(self._refresh_strengths)
+        self.banner_button.clicked.connect(self.focus_error)
+
+    def _on_edit(self) -> None:
+        if not self._filling:
+            self.edited.emit()
+
+    # ------------------------------------------------------------ data in/out
+    def set_catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self.medicines.set_catalog(catalog)
+        self._filling = True
+        current = self.drug.currentData()
+        self.drug.clear()
+        for drug_id, mono in sorted(catalog.monographs.items()):
+            self.drug.addItem(mono.name, drug_id)
+        _set_combo(self.drug, current)
+        self._filling = False
+        self._refresh_strengths()
+
+    def _refresh_strengths(self) -> None:
+        catalog = getattr(self, "_catalog", None)
+        mono = catalog.monograph(str(self.drug.currentData())) if catalog else None
+        info = mono.forms.get(self.form_.currentData()) if mono else None
+        options = list(info.strengths.get(self.region.currentData(), [])) if info else []
+        text = self.strength.currentText()
+        was = self._filling
+        self._filling = True
+        self.strength.clear()
+        self.strength.addItems(options)
+        self.strength.setCurrentText(text)
+        self._filling = was
+
+    def data(self) -> dict[str, Any]:
+        """The case as the core's JSON shape; fields the form does not show are kept from the file."""
+        data = copy.deepcopy(self._base)
+        patient: dict[str, Any] = dict(data.get("patient") or {})
+        rx: dict[str, Any] = dict(data.get("prescription") or {})
+
+        def put(target: dict[str, Any], key: str, value: Any) -> None:
+            if value is None or value == "":
+                target.pop(key, None)
+            else:
+                target[key] = value
+
+        put(patient, "name", self.name.text().strip())
+        put(patient, "reference", self.reference.text().strip())
+        put(patient, "age", self.age.value() if self.age.value() >= 0 else None)
+        put(patient, "weight_kg", self.weight.value() or None)
+        patient["sex"] = self.sex.currentData()
+        for key, box in (
+            ("pregnant", self.pregnant),
+            ("breastfeeding", self.breastfeeding),
+            ("liver_disease", self.liver),
+            ("seizure_history", self.seizures),
+            ("mental_health_history", self.mental),
+            ("drives", self.drives),
+            ("large_print", self.large_print),
+        ):
+            patient[key] = box.isChecked()
+        patient["kidney_function"] = self.kidney.currentData()
+        put(patient, "crcl_ml_min", self.crcl.value() if self.crcl.value() >= 0 else None)
+        patient["conditions"] = [v for v, box in self.conditions.items() if box.isChecked()]
+        patient["alcohol"] = self.alcohol.currentData()
+        patient["other_medicines"] = self.medicines.medicines()
+
+        rx["drug"] = self.drug.currentData()
+        rx["indication"] = self.indication.currentData()
+        rx["form"] = self.form_.currentData()
+        put(rx, "strength", self.strength.currentText().strip())
+        put(rx, "dose_mg", self.dose.value() or None)
+        put(rx, "times_per_day", self.times.value() or None)
+        times = [t.strip() for t in self.dose_times.text().replace(";", ",").split(",") if t.strip()]
+        put(rx, "dose_times", times or None)
+        rx["plan"] = self.plan.currentData()
+        rx["start_date"] = _pydate(self.start.date()).isoformat()
+        if self.titration.isChecked():
+            rx["titration"] = {
+                "step_mg": self.t_step.value(),
+                "every_days": self.t_every.value(),
+                "target_dose_mg": self.t_target.value(),
+            }
+        else:
+            rx.pop("titration", None)
+        if self.taper.isChecked():
+            rx["taper"] = {"step_mg": self.p_step.value(), "every_days": self.p_every.value()}
+        else:
+            rx.pop("taper", None)
+        put(rx, "prescriber", self.prescriber.text().strip())
+
+        data["region"] = self.region.currentData()
+        data["patient"] = patient
+        data["prescription"] = rx
+        data["pharmacy"] = {
+            "name": self.pharmacy_name.text().strip(),
+            "phone": self.pharmacy_phone.text().strip(),
+            "address": self.pharmacy_address.text().strip(),
+        }
+        data["pharmacist"] = self.pharmacist.text().strip()
+        data["notes"] = self.notes.toPlainText()
+        put(
+            data,
+            "follow_up_date",
+            _pydate(self.follow_up.date()).isoformat() if self.follow_up_on.isChecked() else None,
+        )
+        return data
+
+    def set_data(self, data: dict[str, Any]) -> None:
+        """Fill every widget from JSON-shaped case data (no `edited` signals while filling)."""
+        self._filling = True
+        try:
+            self._fill(data)
+        finally:
+            self._filling = False
+        self._refresh_strengths()
+
+    def _fill(self, data: dict[str, Any]) -> None:
+        self._base = copy.deepcopy(data)
+        p: dict[str, Any] = dict(data.get("patient") or {})
+        rx: dict[str, Any] = dict(data.get("prescription") or {})
+        self.name.setText(str(p.get("name") or ""))
+        self.reference.setText(str(p.get("reference") or ""))
+        self.age.setValue(int(p["age"]) if isinstance(p.get("age"), int | float) else -1)
+        self.weight.setValue(float(p.get("weight_kg") or 0))
+        _set_combo(self.sex, p.get("sex", "unknown"))
+        for key, box in (
+            ("pregnant", self.pregnant),
+            ("breastfeeding", self.breastfeeding),
+            ("liver_disease", self.liver),
+            ("seizure_history", self.seizures),
+            ("mental_health_history", self.mental),
+            ("drives", self.drives),
+            ("large_print", self.large_print),
+        ):
+            box.setChecked(bool(p.get(key, False)))
+        _set_combo(self.kidney, p.get("kidney_function", "unknown"))
+        crcl = p.get("crcl_ml_min")
+        self.crcl.setValue(float(crcl) if isinstance(crcl, int | float) else -1)
+        wanted = set(p.get("conditions") or [])
+        for value, box in self.conditions.items():
+            box.setChecked(value in wanted)
+        _set_combo(self.alcohol, p.get("alcohol", "none"))
+        self.medicines.set_medicines([str(m) for m in p.get("other_medicines") or []])
+
+        _set_combo(self.drug, str(rx.get("drug", "baclofen")).lower())
+        _set_combo(self.indication, rx.get("indication", "spasticity"))
+        _set_combo(self.form_, rx.get("form", "tablet"))
+        self.strength.setCurrentText(str(rx.get("strength") or ""))
+        self.dose.setValue(float(rx.get("dose_mg") or 0))
+        self.times.setValue(int(rx.get("times_per_day") or 0))
+        self.dose_times.setText(", ".join(str(t) for t in rx.get("dose_times") or []))
+        _set_combo(self.plan, rx.get("plan", "start"))
+        self.start.setDate(_qdate(_parse_date(rx.get("start_date")) or self._today))
+        titration = rx.get("titration") or None
+        self.titration.setChecked(isinstance(titration, dict))
+        if isinstance(titration, dict):
+            self.t_step.setValue(float(titration.get("step_mg") or 0))
+            self.t_every.setValue(int(titration.get("every_days") or 3))
+            self.t_target.setValue(float(titration.get("target_dose_mg") or 0))
+        taper = rx.get("taper") or None
+        self.taper.setChecked(isinstance(taper, dict))
+        if isinstance(taper, dict):
+            self.p_step.setValue(float(taper.get("step_mg") or 0))
+            self.p_every.setValue(int(taper.get("every_days") or 7))
+        self.prescriber.setText(str(rx.get("prescriber") or ""))
+
+        _set_combo(self.region, data.get("region", "us"))
+        pharmacy: dict[str, Any] = dict(data.get("pharmacy") or {})
+        self.pharmacy_name.setText(str(pharmacy.get("name") or ""))
+        self.pharmacy_phone.setText(str(pharmacy.get("phone") or ""))
+        self.pharmacy_address.setText(str(pharmacy.get("address") or ""))
+        self.pharmacist.setText(str(data.get("pharmacist") or ""))
+        self.notes.setPlainText(str(data.get("notes") or ""))
+        follow = _parse_date(data.get("follow_up_date"))
+        self.follow_up_on.setChecked(follow is not None)
+        self.follow_up.setEnabled(follow is not None)
+        if follow is not None:
+            self.follow_up.setDate(_qdate(follow))
+
+    # ----------------------------------------------------------- validation
+    def field_widget(self, path: str) -> QWidget | None:
+        """The widget for a case field path such as 'patient.other_medicines.2' (closest match)."""
+        parts = path.split(".")
+        while parts:
+            hit = self._fields.get(".".join(parts))
+            if hit is not None:
+                return hit[0]
+            parts.pop()
+        return None
+
+    def show_error(self, error: CaseError | None) -> None:
+        """Show one problem next to its field (and a banner at the top); None clears all messages."""
+        for _widget, label in self._fields.values():
+            label.hide()
+        self._error_field = ""
+        if error is None:
+            self.banner.hide()
+            self.banner_button.hide()
+            return
+        parts = error.field.split(".")
+        while parts and ".".join(parts) not in self._fields:
+            parts.pop()
+        key = ".".join(parts)
+        where = choices.field_label(error.field)
+        if key:
+            label = self._fields[key][1]
+            label.setText(error.problem)
+            label.show()
+            self._error_field = key
+        self.banner.setText(f"Check {where}: {error.problem}" if where else error.problem)
+        self.banner.show()
+        self.banner_button.setVisible(bool(key))
+
+    def error_text(self, path: str) -> str:
+        """The inline message currently shown for a field ('' if none)."""
+        hit = self._fields.get(path)
+        return hit[1].text() if hit and hit[1].isVisibleTo(self) else ""
+
+    def focus_error(self) -> None:
+        widget = self.field_widget(self._error_field) if self._error_field else None
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.ensure_visible(widget)
+
+    def ensure_visible(self, widget: QWidget) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not hasattr(parent, "ensureWidgetVisible"):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(widget)
+
+    def show_recognition(self, result: Counselling | None) -> None:
+        self.medicines.show_recognition(result)
+
+
+def _parse_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,132 @@
+"""Step 3, schedule: the dose calendar as a table to check against the prescription."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.core.doses import dose_amount, mg
+from counsel.core.rules import Counselling
+from counsel.gui.widgets import hint_label, named
+
+COLUMNS = ("From", "To", "Days", "Dose each time", "Amount each time", "Times a day", "At", "Daily total")
+
+
+def _day(value: date | None) -> str:
+    return "ongoing" if value is None else f"{value:%a} {value.day} {value:%b %Y}"
+
+
+class SchedulePage(QWidget):
+    """The titration or taper calendar, one row per step."""
+
+    checked_changed = Signal(bool)
+    title = "Schedule"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Prescription summary")
+        self.empty = hint_label("")
+        self.table = named(QTableWidget(0, len(COLUMNS)), "Dose calendar")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.checked = named(
+            QCheckBox("I have checked this calendar against the prescription"),
+            "Calendar checked against the prescription",
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.checked)
+        self.checked.toggled.connect(self.checked_changed)
+
+    def show_result(self, result: Counselling | None, checked: bool) -> None:
+        self.checked.blockSignals(True)
+        self.checked.setChecked(checked)
+        self.checked.blockSignals(False)
+        self.table.setRowCount(0)
+        if result is None:
+            self.summary.setText("")
+            self.empty.setText("The calendar appears once the patient and prescription in step 1 are valid.")
+            self.empty.show()
+            self.table.hide()
+            self.checked.hide()
+            return
+        rx = result.case.prescription
+        self.summary.setText(self._summary(result))
+        if not result.schedule:
+            self.empty.setText("No calendar: pump (intrathecal) doses are set by the pump clinic.")
+            self.empty.show()
+            self.table.hide()
+            self.checked.hide()
+            return
+        self.empty.hide()
+        self.table.show()
+        self.checked.show()
+        times = ", ".join(rx.times)
+        for row, step in enumerate(result.schedule):
+            amount = dose_amount(step.dose_mg, rx)
+            cells = (
+                _day(step.start),
+                _day(step.end) if step.end else "ongoing",
+                str(step.days) if step.days is not None else "—",
+                amount.mg_text,
+                amount.amount_text,
+                str(step.times_per_day),
+                times,
+                mg(step.daily_total_mg),
+            )
+            self.table.insertRow(row)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (2, 3, 5, 7):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if not amount.measurable and col == 4:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(row, col, item)
+        height = self.table.horizontalHeader().height() + 4
+        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setMinimumHeight(min(height, 420))
+
+    @staticmethod
+    def _summary(result: Counselling) -> str:
+        rx = result.case.prescription
+        plan = {"start": "Starting", "continue": "Continuing", "change": "Changing", "stop": "Stopping"}[
+            rx.plan
+        ]
+        product = f"{result.monograph.name} {rx.strength} {rx.form.replace('_', ' ')}"
+        text = f"<b>{plan} {html.escape(product)}</b>"
+        if rx.dose_mg is not None:
+            text += f", {mg(rx.dose_mg)} {rx.doses_per_day} times a day"
+        if rx.start_date is not None:
+            text += f", from {_day(rx.start_date)}"
+        if rx.titration is not None:
+            t = rx.titration
+            text += (
+                f"; increase by {mg(t.step_mg)} every {t.every_days} days up to "
+                f"{mg(t.target_dose_mg)} each time"
+            )
+        if rx.taper is not None:
+            text += f"; reduce by {mg(rx.taper.step_mg)} every {rx.taper.every_days} days, then stop"
+        if rx.prescriber:
+            text += f" (prescriber: {html.escape(rx.prescriber)})"
+        return text + f". Maximum for {result.region.label}: {mg(result.region.max_daily_mg)} a day."

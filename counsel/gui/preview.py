@@ -1,0 +1,141 @@
+"""Debounced leaflet renders: the latest case and options are rendered off the UI thread.
+
+An edit after a quiet spell renders at once; further edits restart a short timer, and when it fires
+one render job starts. Edits during a render mark the preview dirty and one more render follows.
+Each PDF carries the revision it was made from, so Save and Print can tell whether the preview
+still matches the case.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from counsel.core.rules import Counselling
+from counsel.gui.worker import Worker
+
+DEBOUNCE_MS = 300
+
+
+@dataclass(frozen=True)
+class PreviewOptions:
+    """The leaflet options the GUI offers (turned into services.leaflet.LeafletOptions in the worker)."""
+
+    large_print: bool | None = None
+    paper: Literal["a4", "letter"] = "a4"
+
+
+def render_pdf(result: Counselling, options: PreviewOptions, today: date) -> bytes:
+    """Runs in the worker: imports the leaflet service (and so WeasyPrint) on first use."""
+    from counsel.services.leaflet import LeafletOptions, render_leaflet_pdf
+
+    return render_leaflet_pdf(
+        result, LeafletOptions(large_print=options.large_print, paper=options.paper), today=today
+    )
+
+
+def warm_up() -> None:
+    """Runs in the worker right after start-up so the first preview is quick."""
+    from counsel.services.leaflet import warm_up as leaflet_warm_up
+
+    leaflet_warm_up()
+
+
+class PreviewController(QObject):
+    """Turns a stream of edits into as few renders as possible, newest wins."""
+
+    started = Signal()
+    rendered = Signal(bytes, int)  # pdf, revision
+    failed = Signal(str)
+    idle = Signal()
+
+    def __init__(
+        self,
+        worker: Worker,
+        today: Callable[[], date],
+        parent: QObject | None = None,
+        delay_ms: int = DEBOUNCE_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._worker = worker
+        self._today = today
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self._start)
+        self._wanted: tuple[Counselling, PreviewOptions] | None = None
+        self.revision = 0  # bumps on every request
+        self._running: int | None = None  # revision being rendered
+        self.pdf_revision = -1  # revision of the last good PDF
+        self.pdf: bytes = b""
+        self.last_request_at = 0.0
+        self.last_error = ""
+        self._last_start_at = 0.0
+
+    def request(self, result: Counselling | None, options: PreviewOptions, *, now: bool = False) -> None:
+        """Ask for a preview of `result`; renders after the debounce delay (or at once with now=True)."""
+        self.revision += 1
+        self.last_request_at = time.perf_counter()
+        self._wanted = None if result is None else (result, options)
+        if result is None:
+            self._timer.stop()
+            return
+        idle = self._running is None and not self._timer.isActive()
+        if now or (idle and self.last_request_at - self._last_start_at >= self._timer.interval() / 1000):
+            # Leading edge: a single edit (a toggle, a choice) renders at once; a burst of typing
+            # then waits for the timer, so at most one render runs and one more follows.
+            self._timer.stop()
+            self._start()
+        else:
+            self._timer.start()
+
+    def busy(self) -> bool:
+        return self._running is not None or self._timer.isActive()
+
+    def is_current(self) -> bool:
+        return self.pdf_revision == self.revision and bool(self.pdf)
+
+    def _start(self) -> None:
+        if self._running is not None or self._wanted is None:
+            return  # the running job's completion starts the next one
+        result, options = self._wanted
+        revision = self.revision
+        today = self._today()
+        self._running = revision
+        self._last_start_at = time.perf_counter()
+        self.started.emit()
+        self._worker.submit(
+            lambda: render_pdf(result, options, today),
+            lambda pdf: self._on_done(revision, pdf),
+            lambda message: self._on_error(revision, message),
+        )
+
+    def _on_done(self, revision: int, pdf: object) -> None:
+        self._running = None
+        assert isinstance(pdf, bytes)
+        self.pdf, self.pdf_revision, self.last_error = pdf, revision, ""
+        self.rendered.emit(pdf, revision)
+        self._next()
+
+    def _on_error(self, revision: int, message: str) -> None:
+        self._running = None
+        if revision == self.revision:
+            self.last_error = message
+            self.failed.emit(message)
+        self._next()
+
+    def _next(self) -> None:
+        if (
+            self.revision != self.pdf_revision
+            and self._wanted is not None
+            and not self._timer.isActive()
+            and self.last_error == ""
+        ):
+            self._start()
+        elif not self.busy():
+            self.idle.emit()

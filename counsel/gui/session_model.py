@@ -1,0 +1,88 @@
+"""The GUI's handle on the one counselling session: validates the form, works out the counselling,
+and announces every change (`changed`) so autosave and records can hook in later."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from counsel.core.case import parse_case
+from counsel.core.errors import CaseError
+from counsel.core.rules import Counselling
+from counsel.services.casework import counsel
+from counsel.services.session import CounsellingSession, LeafletOutput, MarkStatus
+
+
+class SessionModel(QObject):
+    """Owns a CounsellingSession plus the derived Counselling (None while the case is invalid)."""
+
+    changed = Signal()  # anything in the session changed (autosave hook)
+    result_changed = Signal()  # the case or its counselling changed (pages refresh)
+    marks_changed = Signal()  # point marks or acknowledgements changed
+
+    def __init__(self, today: Callable[[], date], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._today = today
+        self.session = CounsellingSession()
+        self.result: Counselling | None = None
+        self.error: CaseError | None = None
+        self.pristine = True
+
+    def reset(self, case_data: dict[str, Any], *, pristine: bool = True) -> None:
+        """Start a new session (new case or opened file): marks and acknowledgements are cleared."""
+        self.session = CounsellingSession(case_data=case_data)
+        self.pristine = pristine
+        self._recompute()
+
+    def set_case_data(self, data: dict[str, Any]) -> None:
+        """The form changed: re-validate and re-work the counselling."""
+        if data == self.session.case_data:
+            return
+        self.session.case_data = data
+        self.session.leaflet_output = ""  # a leaflet printed earlier no longer matches the case
+        self.pristine = False
+        self._recompute()
+
+    def _recompute(self) -> None:
+        before = self.result.schedule if self.result else None
+        try:
+            case = parse_case(self.session.case_data, today=self._today())
+            self.result = counsel(case)
+            self.error = None
+        except CaseError as exc:
+            self.result = None
+            self.error = CaseError("", exc.field, exc.problem)  # the form is the source, not a file
+        if (self.result.schedule if self.result else None) != before:
+            self.session.schedule_checked = False  # a changed calendar must be checked again
+        self.result_changed.emit()
+        self.changed.emit()
+
+    def mark(self, point_id: str, status: MarkStatus, reason: str = "") -> None:
+        before = self.session.mark_of(point_id)
+        self.session.mark(point_id, status, reason)
+        if self.session.mark_of(point_id) != before:
+            self.marks_changed.emit()
+            self.changed.emit()
+
+    def acknowledge(self, code: str, done: bool) -> None:
+        self.session.acknowledge(code, done)
+        self.marks_changed.emit()
+        self.changed.emit()
+
+    def set_notes(self, notes: str) -> None:
+        if notes != self.session.notes:
+            self.session.notes = notes
+            self.changed.emit()
+
+    def set_schedule_checked(self, checked: bool) -> None:
+        self.session.schedule_checked = checked
+        self.marks_changed.emit()
+        self.changed.emit()
+
+    def set_leaflet_output(self, output: LeafletOutput) -> None:
+        self.session.leaflet_output = output
+        self.marks_changed.emit()
+        self.changed.emit()

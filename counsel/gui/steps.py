@@ -1,0 +1,55 @@
+"""Which state each step of the walkthrough is in (pure: derived from the session and preview)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from counsel.core.errors import CaseError
+from counsel.core.rules import Counselling
+from counsel.services.session import CounsellingSession
+
+StepState = Literal["not started", "in progress", "done", "needs attention"]
+SYMBOLS: dict[str, str] = {"not started": "○", "in progress": "◐", "done": "✓", "needs attention": "⚠"}
+COLOURS: dict[str, str] = {
+    "not started": "#555555",
+    "in progress": "#0b5cad",
+    "done": "#1e7b1e",
+    "needs attention": "#a40000",
+}
+
+
+def patient_state(pristine: bool, error: CaseError | None) -> StepState:
+    if pristine and error is not None:
+        return "not started"
+    return "needs attention" if error is not None else "done"
+
+
+def checklist_state(result: Counselling | None, session: CounsellingSession) -> StepState:
+    if result is None:
+        return "not started"
+    if result.unacknowledged(session.acknowledged):
+        return "needs attention"
+    marks = [session.mark_of(p.id) for p in result.points]
+    if all(m.status != "pending" for m in marks):
+        return "done"
+    return "in progress" if any(m.status != "pending" for m in marks) or result.warnings else "not started"
+
+
+def schedule_state(result: Counselling | None, session: CounsellingSession) -> StepState:
+    if result is None:
+        return "not started"
+    if not result.schedule or session.schedule_checked:
+        return "done"
+    return "not started"
+
+
+def leaflet_state(
+    result: Counselling | None, session: CounsellingSession, *, failed: bool, has_preview: bool
+) -> StepState:
+    if result is None:
+        return "not started"
+    if failed:
+        return "needs attention"
+    if session.leaflet_output:
+        return "done"
+    return "in progress" if has_preview else "not started"

@@ -1,0 +1,86 @@
+"""The state of one counselling session as plain data: case form, point marks, acknowledgements, notes.
+
+The GUI keeps exactly one of these per open case and announces every change, so that autosave and
+the records layer can store a session without knowing about widgets. No Qt, no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from counsel.core.rules import Counselling, SelectedPoint
+
+MarkStatus = Literal["pending", "discussed", "understood", "not_discussed"]
+MARK_STATUSES: tuple[str, ...] = get_args(MarkStatus)
+LeafletOutput = Literal["", "saved", "printed"]
+
+
+@dataclass(frozen=True)
+class PointMark:
+    """What happened to one checklist point: discussed, understood (teach-back) or skipped with a reason."""
+
+    status: MarkStatus = "pending"
+    reason: str = ""
+
+    @property
+    def covered(self) -> bool:
+        """Discussed or confirmed by teach-back."""
+        return self.status in ("discussed", "understood")
+
+
+@dataclass
+class CounsellingSession:
+    """One counselling: the case as typed (JSON-shaped, may still be invalid) and what was done with it."""
+
+    case_data: dict[str, Any] = field(default_factory=dict)
+    marks: dict[str, PointMark] = field(default_factory=dict)
+    acknowledged: set[str] = field(default_factory=set)
+    notes: str = ""
+    schedule_checked: bool = False
+    leaflet_output: LeafletOutput = ""
+
+    def mark(self, point_id: str, status: MarkStatus, reason: str = "") -> None:
+        self.marks[point_id] = PointMark(status, reason.strip() if status == "not_discussed" else "")
+
+    def mark_of(self, point_id: str) -> PointMark:
+        return self.marks.get(point_id, PointMark())
+
+    def acknowledge(self, code: str, done: bool = True) -> None:
+        if done:
+            self.acknowledged.add(code.upper())
+        else:
+            self.acknowledged.discard(code.upper())
+
+    def uncovered_critical(self, result: Counselling) -> list[SelectedPoint]:
+        """Critical points of this case not yet marked discussed or understood."""
+        return [p for p in result.points if p.point.critical and not self.mark_of(p.id).covered]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready copy (stable names: the records layer may store it)."""
+        return {
+            "case": copy.deepcopy(self.case_data),
+            "marks": {k: {"status": m.status, "reason": m.reason} for k, m in sorted(self.marks.items())},
+            "acknowledged": sorted(self.acknowledged),
+            "notes": self.notes,
+            "schedule_checked": self.schedule_checked,
+            "leaflet_output": self.leaflet_output,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CounsellingSession:
+        marks: dict[str, PointMark] = {}
+        for key, raw in dict(data.get("marks") or {}).items():
+            status = str(raw.get("status", "pending"))
+            if status in MARK_STATUSES:
+                marks[str(key)] = PointMark(status, str(raw.get("reason", "")))  # type: ignore[arg-type]
+        output = str(data.get("leaflet_output", ""))
+        return cls(
+            case_data=copy.deepcopy(dict(data.get("case") or {})),
+            marks=marks,
+            acknowledged={str(c).upper() for c in data.get("acknowledged") or []},
+            notes=str(data.get("notes", "")),
+            schedule_checked=bool(data.get("schedule_checked", False)),
+            leaflet_output=output if output in ("saved", "printed") else "",  # type: ignore[arg-type]
+        )

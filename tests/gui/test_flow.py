@@ -1,0 +1,122 @@
+"""The whole walkthrough, from an empty window to a saved PDF whose text matches the case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from counsel.gui.main_window import MainWindow
+from tests.gui.conftest import DialogLog, wait_for_preview
+
+pytestmark = [pytest.mark.gui, pytest.mark.pdf]
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def fill_case(win: MainWindow) -> None:
+    page = win.patient
+    page.name.setText("Maria Lopez")
+    page.age.setValue(45)
+    page.sex.setCurrentIndex(page.sex.findData("female"))
+    page.kidney.setCurrentIndex(page.kidney.findData("normal"))
+    page.drives.setChecked(True)
+    page.medicines.add("zopiclone")
+    page.medicines.add("Ginkgo leaf tea")
+    page.strength.setCurrentText("10 mg")
+    page.dose.setValue(5)
+    page.times.setValue(3)
+    page.titration.setChecked(True)
+    page.t_step.setValue(5)
+    page.t_every.setValue(3)
+    page.t_target.setValue(15)
+    page.prescriber.setText("Dr A. Patel")
+
+
+def test_empty_window_to_saved_pdf(started: MainWindow, qtbot, modal_log: DialogLog, tmp_path: Path) -> None:
+    win = started
+    assert win.step_states() == ["not started"] * 4
+    assert win.patient.banner.isHidden()  # a blank new case is not an error storm
+
+    fill_case(win)
+    assert win.model.error is None, win.model.error
+    assert win.step_states()[0] == "done"
+    # Unrecognised medicine accepted and flagged; the recognised one shows its class.
+    texts = [win.patient.medicines.list.item(i).text() for i in range(win.patient.medicines.list.count())]
+    assert any("Ginkgo" in t and "not recognised" in t for t in texts)
+    assert any(t.startswith("zopiclone") and "✓" in t for t in texts)
+
+    win.next_step()
+    assert win.current_step() == 1
+    result = win.model.result
+    assert result is not None
+    assert set(win.checklist.cards) == {p.id for p in result.points}
+    codes = {w.code for w in result.warnings}
+    assert "UNRECOGNISED_MEDICINE" in codes
+    assert win.step_states()[1] == "needs attention"
+    for code in codes:
+        win.checklist.ack_boxes[code].setChecked(True)
+    for card in win.checklist.cards.values():
+        card.set_status("understood" if card.point.point.critical else "discussed")
+    assert win.model.session.acknowledged == codes
+    assert win.step_states()[1] == "done"
+
+    win.next_step()
+    table = win.schedule.table
+    assert table.rowCount() == len(result.schedule) == 3
+    assert table.item(0, 4).text() == "½ tablet of 10 mg"
+    assert table.item(2, 7).text() == "45 mg"
+    win.schedule.checked.setChecked(True)
+    assert win.step_states()[2] == "done"
+
+    win.next_step()
+    wait_for_preview(win, qtbot)
+    assert "Maria Lopez" in win.leaflet.page_text(0)
+    target = tmp_path / "leaflet.pdf"
+    modal_log.save_pdf_path = target
+    with qtbot.waitSignal(win.leaflet_actions.saved, timeout=60000):
+        win.actions_by_name["save_pdf"].trigger()
+    assert "critical" not in modal_log.names()  # every critical point was covered
+    text = pdf_text(target)
+    assert "Maria Lopez" in text
+    assert "Test Pharmacy" in text
+    assert "Baclofen 10 mg tablets" in text
+    assert "½ tablet" in text
+    assert win.step_states() == ["done"] * 4
+    assert win.model.session.leaflet_output == "saved"
+
+
+def test_edits_refresh_the_preview(started: MainWindow, qtbot) -> None:
+    from counsel import paths
+
+    win = started
+    assert win.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
+    wait_for_preview(win, qtbot)
+    assert "Maria Lopez" in win.leaflet.page_text(0)
+    win.patient.name.setText("Mary Lopez")
+    wait_for_preview(win, qtbot)
+    assert "Mary Lopez" in win.leaflet.page_text(0)
+
+
+def test_failed_render_keeps_last_good_preview(started: MainWindow, qtbot, monkeypatch) -> None:
+    from counsel import paths
+    from counsel.gui import preview
+
+    win = started
+    assert win.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
+    wait_for_preview(win, qtbot)
+    pages = win.leaflet.document.pageCount()
+
+    def broken(*_args: object) -> bytes:
+        raise RuntimeError("font cache is damaged")
+
+    monkeypatch.setattr(preview, "render_pdf", broken)
+    with qtbot.waitSignal(win.preview.failed, timeout=30000):
+        win.patient.name.setText("Someone Else")
+    assert "font cache is damaged" in win.leaflet.error.text()
+    assert win.leaflet.document.pageCount() == pages
+    assert "Maria Lopez" in win.leaflet.page_text(0)
+    assert win.step_states()[3] == "needs attention"
