@@ -120,7 +120,7 @@ def _print_result(result: Result, title: str) -> None:
         crit = " [critical]" if item.critical else ""
         print(f"  {mark} {item.title} ({item.kind} {item.id}, weight {item.weight}){crit}")
         if not item.covered:
-            label = "if asked" if item.kind == "question" else "why it matters"
+            label = "the patient would have said" if item.kind == "question" else "why it matters"
             print(f"          {label}: {item.why}")
             if item.hint:
                 print(f"          {item.hint}")

@@ -16,7 +16,15 @@ from counsel.core.errors import CounselError
 from counsel.training.reference import ReferenceEntry, reference_entries
 from counsel.training.scenarios import Scenario, load_scenarios
 from counsel.training.scoring import Answers, Result, parse_answers, score_attempt
-from counsel.training.storage import Progress, connect, progress, save_attempt, summary_csv, write_atomic
+from counsel.training.storage import (
+    Progress,
+    connect,
+    progress,
+    save_attempt,
+    summary_csv,
+    trainees,
+    write_atomic,
+)
 
 DB_ENV = "COUNSEL_TRAINING_DB"
 DB_NAME = "training.sqlite3"
@@ -83,6 +91,9 @@ class TrainingService:
             content_version=scenario.counselling.monograph.content_version,
             finished_at=finished_at, duration_s=duration_s,
         )
+
+    def trainees(self) -> list[str]:
+        return trainees(self._db())
 
     def progress(self, trainee: str | None = None) -> Progress:
         return progress(self._db(), trainee)

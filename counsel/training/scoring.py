@@ -161,7 +161,7 @@ def score_attempt(scenario: Scenario, answers: Answers) -> Result:
             items.append(ItemFeedback(
                 kind="question", id=q.id, title=q.text, topic=SCREENING_TOPIC, weight=q.weight,
                 critical=False, covered=q.id in answers.asked,
-                why=f"The patient's answer: \u201c{q.answer}\u201d",
+                why=q.answer,
             ))
     referral = scenario.spec.rubric.must_refer
     if referral is not None:

@@ -1,0 +1,166 @@
+"""Self-rating first, then the score, the critical items missed and per-point feedback."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.gui.training.common import FAIL_STYLE, PASS_STYLE, named, topic_label, wrapped
+from counsel.training.scoring import ItemFeedback, Result
+
+
+class RatingPage(QWidget):
+    """The trainee rates themself before seeing the score (MRCF-style self-assessment)."""
+
+    submitted = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel("How did you do?")
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: 700;")
+        self.explain = wrapped(
+            "Before you see your score, rate yourself: what percentage of the important points do you "
+            "think you covered? The feedback will show the gap between your rating and your score.")
+        self.slider = named(QSlider(Qt.Orientation.Horizontal), "Self-rating slider")
+        self.slider.setRange(0, 100)
+        self.slider.setValue(50)
+        self.spin = named(QSpinBox(), "Self-rating (percent)")
+        self.spin.setRange(0, 100)
+        self.spin.setSuffix(" %")
+        self.spin.setValue(50)
+        self.submit_button = named(QPushButton("Show my score"), "Show my score")
+        self.submit_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.spin)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.explain)
+        layout.addLayout(row)
+        layout.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        self.slider.valueChanged.connect(self.spin.setValue)
+        self.spin.valueChanged.connect(self.slider.setValue)
+        self.submit_button.clicked.connect(self.submit)
+
+    def set_rating(self, value: int) -> None:
+        self.spin.setValue(value)
+
+    def rating(self) -> int:
+        return self.spin.value()
+
+    def submit(self) -> None:
+        self.submitted.emit(self.rating())
+
+
+class FeedbackPage(QWidget):
+    """The scored result, with what was missed and why it matters."""
+
+    again = Signal()
+    choose_another = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.score_label = named(QLabel(), "Score")
+        self.score_label.setStyleSheet("font-size: 26pt; font-weight: 700;")
+        self.verdict = named(wrapped(), "Result")
+        self.gap_label = named(wrapped(), "Self-rating gap")
+        self.saved_label = named(wrapped(), "Where the attempt was saved")
+        self.saved_label.setStyleSheet("color: #555555;")
+        self.details = named(QTextBrowser(), "Feedback on each point")
+        self.details.setOpenExternalLinks(True)
+        self.again_button = named(QPushButton("Try this station again"), "Try this station again")
+        self.other_button = named(QPushButton("Choose another station"), "Choose another station")
+        head = QHBoxLayout()
+        head.addWidget(self.score_label)
+        head.addWidget(self.verdict, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.saved_label, 1)
+        buttons.addWidget(self.again_button)
+        buttons.addWidget(self.other_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.gap_label)
+        layout.addWidget(self.details, 1)
+        layout.addLayout(buttons)
+        self.again_button.clicked.connect(self.again)
+        self.other_button.clicked.connect(self.choose_another)
+
+    def show_result(self, result: Result, title: str, saved: str) -> None:
+        self.score_label.setText(f"{result.score}%")
+        if result.passed:
+            self.verdict.setText(f"Passed: {html.escape(title)} (pass mark {result.pass_mark}%)")
+            self.verdict.setStyleSheet(PASS_STYLE)
+        elif result.critical_missed:
+            names = ", ".join(html.escape(i.title) for i in result.items if i.critical and not i.covered)
+            self.verdict.setText(f"Station failed: critical item missed — {names}")
+            self.verdict.setStyleSheet(FAIL_STYLE)
+        else:
+            self.verdict.setText(f"Not passed: below the pass mark of {result.pass_mark}%")
+            self.verdict.setStyleSheet(FAIL_STYLE)
+        self.gap_label.setText(_gap_text(result))
+        self.saved_label.setText(saved)
+        self.details.setHtml(feedback_html(result))
+
+
+def _gap_text(result: Result) -> str:
+    if result.gap is None:
+        return ""
+    if result.gap == 0:
+        judgement = "spot on"
+    elif result.gap > 0:
+        judgement = f"you rated yourself {result.gap} points higher than your score"
+    else:
+        judgement = f"you rated yourself {-result.gap} points lower than your score"
+    return f"Your self-rating: <b>{result.self_rating}%</b> — {judgement}."
+
+
+def feedback_html(result: Result) -> str:
+    """Missed items first (critical at the top), then the topic table, then what was covered."""
+    missed = sorted((i for i in result.items if not i.covered), key=lambda i: (not i.critical, -i.weight))
+    covered = [i for i in result.items if i.covered]
+    parts = ["<style>td,th{padding:2px 8px;} .crit{color:#8a1c12;font-weight:700;}"
+             " .miss{color:#8a1c12;} .ok{color:#1e5a1a;} .why{color:#333333;} .src{color:#555555;}</style>"]
+    parts.append(f"<h3>Missed ({len(missed)})</h3>")
+    parts.extend(_item_html(i) for i in missed)
+    if not missed:
+        parts.append("<p class='ok'>Nothing missed.</p>")
+    parts.append("<h3>By topic</h3><table><tr><th align='left'>Topic</th><th>Score</th></tr>")
+    for topic, pct in result.topic_scores().items():
+        parts.append(f"<tr><td>{html.escape(topic_label(topic))}</td><td align='right'>{pct}%</td></tr>")
+    parts.append("</table>")
+    parts.append(f"<h3>Covered ({len(covered)})</h3>")
+    parts.extend(_item_html(i) for i in covered)
+    return "".join(parts)
+
+
+def _item_html(item: ItemFeedback) -> str:
+    mark = ("<span class='ok'>\u2713 covered</span>" if item.covered
+            else "<span class='miss'>\u2717 missed</span>")
+    crit = " <span class='crit'>[critical]</span>" if item.critical else ""
+    kind = {"question": "Question", "referral": "Referral"}.get(item.kind, "Point")
+    out = [f"<p><b>{html.escape(item.title)}</b>{crit} — {mark} · {kind}, weight {item.weight}<br>"]
+    if item.kind == "question":
+        said = html.escape(item.why)
+        out.append(f"<span class='why'>The patient would have said: \u201c{said}\u201d</span>")
+    else:
+        out.append(f"<span class='why'>Why it matters: {html.escape(item.why)}</span>")
+    if item.hint:
+        out.append(f"<br><i>{html.escape(item.hint)}</i>")
+    if item.sources:
+        links = ", ".join(f"<a href='{html.escape(s.url, quote=True)}'>{html.escape(s.id)}</a>"
+                          f" ({html.escape(s.title)})" for s in item.sources)
+        out.append(f"<br><span class='src'>Sources: {links}</span>")
+    out.append("</p>")
+    return "".join(out)

@@ -1,0 +1,119 @@
+"""The training window: choose a station, run it, rate yourself, get feedback; study; see progress."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from counsel.core.errors import CounselError
+from counsel.gui.training.chooser import ChooserPage
+from counsel.gui.training.feedback import FeedbackPage, RatingPage
+from counsel.gui.training.progress import ProgressPage
+from counsel.gui.training.reference import ReferenceBrowser
+from counsel.gui.training.station import StationPage
+from counsel.services.training import TrainingService
+from counsel.training.scoring import Result
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TrainingWindow(QWidget):
+    """Training mode. Attempts go to the training database only (never the counselling records)."""
+
+    attempt_finished = Signal(object)  # the scored Result, after it has been saved
+
+    def __init__(self, service: TrainingService, *, clock: Clock = _utc_now,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._clock = clock
+        self.result: Result | None = None
+        self.saved_attempt_id: int | None = None
+        self.setWindowTitle("Counsel — Training (synthetic patients only)")
+        self._build_ui()
+        self._connect_signals()
+
+    def _build_ui(self) -> None:
+        self.chooser = ChooserPage(self._service)
+        self.station = StationPage()
+        self.rating = RatingPage()
+        self.feedback = FeedbackPage()
+        self.stack = QStackedWidget()
+        for page in (self.chooser, self.station, self.rating, self.feedback):
+            self.stack.addWidget(page)
+        self.reference = ReferenceBrowser(self._service.reference())
+        self.progress = ProgressPage(self._service)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.stack, "Practice")
+        self.tabs.addTab(self.reference, "Reference")
+        self.tabs.addTab(self.progress, "Progress")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.resize(1100, 760)
+
+    def _connect_signals(self) -> None:
+        self.chooser.start_requested.connect(self._on_chooser_start_requested)
+        self.station.finished.connect(self._on_station_finished)
+        self.rating.submitted.connect(self._on_rating_submitted)
+        self.feedback.again.connect(self._on_feedback_again)
+        self.feedback.choose_another.connect(self._on_feedback_choose_another)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    # ------------------------------------------------------------------ public API (also for tests)
+    def start(self, scenario_id: str) -> None:
+        self.result = None
+        self.saved_attempt_id = None
+        self.station.load(self._service.scenario(scenario_id))
+        self.stack.setCurrentWidget(self.station)
+
+    def submit_rating(self, rating: int) -> Result:
+        """Score the attempt, save it to the training log, show the feedback."""
+        scenario = self.station.scenario
+        result = self._service.score(scenario.id, self.station.answers(self_rating=rating))
+        trainee = self.chooser.trainee.text().strip()
+        try:
+            self.saved_attempt_id = self._service.save(
+                trainee, result, finished_at=self._clock(), duration_s=self.station.elapsed_seconds())
+            saved = f"Saved to the training log ({html.escape(str(self._service.db_path))})."
+        except CounselError as exc:
+            self.saved_attempt_id = None
+            saved = f"Not saved: {html.escape(str(exc))}"
+        self.result = result
+        self.feedback.show_result(result, scenario.spec.title, saved)
+        self.stack.setCurrentWidget(self.feedback)
+        self.attempt_finished.emit(result)
+        return result
+
+    # ------------------------------------------------------------------ slots
+    def _on_chooser_start_requested(self, scenario_id: str) -> None:
+        self.start(scenario_id)
+
+    def _on_station_finished(self) -> None:
+        self.rating.set_rating(50)
+        self.stack.setCurrentWidget(self.rating)
+
+    def _on_rating_submitted(self, rating: int) -> None:
+        self.submit_rating(rating)
+
+    def _on_feedback_again(self) -> None:
+        self.start(self.station.scenario.id)
+
+    def _on_feedback_choose_another(self) -> None:
+        self.stack.setCurrentWidget(self.chooser)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.progress:
+            self.progress.refresh()
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        self.station.stop_clock()
+        self._service.close()  # reopened lazily if the window is shown again
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,165 @@
+"""The training window, driven like a trainee would: ask, tick, finish, rate, read the feedback."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+
+import pytest
+
+from counsel.gui.training import open_training_window
+from counsel.gui.training.window import TrainingWindow
+from counsel.services.training import TrainingService
+
+pytestmark = pytest.mark.gui
+WHEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def records_db(tmp_path, monkeypatch):
+    """Point the counselling records database at tmp_path, to prove training never touches it."""
+    path = tmp_path / "records" / "counsel-records.sqlite3"
+    monkeypatch.setenv("COUNSEL_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, catalog, records_db):
+    service = TrainingService(db_path=tmp_path / "training" / "training.sqlite3", catalog=catalog)
+    win = TrainingWindow(service, clock=lambda: WHEN)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    service.close()
+
+
+def test_a_full_attempt_reveals_facts_scores_and_saves_to_training_only(qtbot, window, tmp_path,
+                                                                       records_db):
+    window.chooser.trainee.setText("Sam Trainee")
+    window.chooser.select("driver-who-drinks")
+    assert "Marcus Reid" in window.chooser.preview.text()
+    assert window.chooser.start_button.isEnabled()
+    window.chooser.start_button.click()
+    assert window.stack.currentWidget() is window.station
+    station = window.station
+    assert "Door sign" in station.door_sign.text()
+
+    # Hidden facts: not on the checklist until the matching question is asked.
+    assert "alcohol_regular" not in station.visible_point_ids()
+    with qtbot.waitSignal(station.question_asked) as asked:
+        station.questions.setCurrentRow(0)
+        station.ask_button.click()
+    assert asked.args == ["alcohol"]
+    assert "A few beers most evenings" in station.transcript.toPlainText()
+    assert "alcohol_regular" in station.visible_point_ids()
+    answer = station.ask("drives")
+    assert "delivery van" in answer
+    assert "driving_driver" in station.visible_point_ids()
+
+    for pid in ("driving_driver", "titration_plan", "your_doses", "alcohol"):
+        station.set_discussed(pid)
+    assert station.discussed() == {"driving_driver", "titration_plan", "your_doses", "alcohol"}
+    station.finish_button.click()
+    assert window.stack.currentWidget() is window.rating
+    window.rating.set_rating(90)
+    with qtbot.waitSignal(window.attempt_finished) as done:
+        window.rating.submit_button.click()
+    result = done.args[0]
+
+    assert window.stack.currentWidget() is window.feedback
+    assert not result.passed
+    assert result.critical_missed == ["alcohol_regular"]
+    assert window.feedback.score_label.text() == f"{result.score}%"
+    assert "critical item missed" in window.feedback.verdict.text()
+    assert "Regular drinking" in window.feedback.verdict.text()
+    assert f"{90 - result.score} points higher" in window.feedback.gap_label.text()
+    text = window.feedback.details.toPlainText()
+    assert "Regular drinking" in text
+    assert "Why it matters: Regular drinking adds to sedation" in text
+    assert "US-TAB" in text
+
+    # Stored in the training database only.
+    db = tmp_path / "training" / "training.sqlite3"
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute("SELECT trainee, scenario_id, score, passed, self_rating"
+                            " FROM attempts").fetchall()
+        items = dict(conn.execute("SELECT item_id, covered FROM attempt_items WHERE kind = 'point'"))
+    assert rows == [("Sam Trainee", "driver-who-drinks", result.score, 0, 90)]
+    assert items["alcohol_regular"] == 0
+    assert items["driving_driver"] == 1
+    assert not records_db.exists()
+    assert not records_db.parent.exists()
+
+
+def test_a_full_marks_attempt_passes(qtbot, window):
+    window.chooser.trainee.setText("Asha")
+    window.start("stopped-abruptly")
+    station = window.station
+    scenario = station.scenario
+    for q in scenario.spec.questions:
+        station.ask(q.id)
+    for rp in scenario.spec.rubric.points:
+        station.set_discussed(rp.point)
+    station.set_referred(True)
+    station.finish()
+    with qtbot.waitSignal(window.attempt_finished) as done:
+        window.rating.submit()
+    assert done.args[0].score == 100
+    assert done.args[0].passed
+    assert "Passed" in window.feedback.verdict.text()
+    assert window.saved_attempt_id == 1
+
+
+def test_no_name_no_start(window):
+    window.chooser.trainee.setText("")
+    assert not window.chooser.start_button.isEnabled()
+    assert "Enter your name" in window.chooser.hint.text()
+
+
+def test_filters_by_difficulty_and_topic(window):
+    chooser = window.chooser
+    chooser.difficulty.setCurrentIndex(chooser.difficulty.findData(3))
+    assert set(chooser.listed_ids()) == {"alcohol-dependence", "opioid-and-sleeping-tablet",
+                                         "stopped-abruptly"}
+    chooser.topic.setCurrentIndex(chooser.topic.findData("withdrawal"))
+    assert chooser.listed_ids() == ["stopped-abruptly"]
+    chooser.difficulty.setCurrentIndex(0)
+    chooser.topic.setCurrentIndex(chooser.topic.findData("intrathecal"))
+    assert chooser.listed_ids() == ["intrathecal-pump"]
+
+
+def test_reference_browser_searches_every_point(window, catalog):
+    ref = window.reference
+    assert len(ref.visible_ids()) == len(catalog.monograph("baclofen").points)
+    ref.filter.setText("syringe")
+    assert ref.visible_ids() == ["liquid_measuring"]
+    assert "kitchen spoon" in ref.detail.toPlainText()
+    assert "SUSP" in ref.detail.toPlainText()
+    ref.filter.setText("no such words here")
+    assert ref.visible_ids() == []
+
+
+def test_progress_tab_lists_attempts_and_exports(qtbot, window, tmp_path):
+    window.chooser.trainee.setText("Asha")
+    window.start("pregnancy")
+    window.station.finish()
+    with qtbot.waitSignal(window.attempt_finished):
+        window.rating.submit()
+    window.tabs.setCurrentWidget(window.progress)
+    assert window.progress.table.rowCount() == 1
+    assert window.progress.table.item(0, 1).text() == "Asha"
+    out = tmp_path / "summary.csv"
+    window.progress.export_to(out)
+    assert "pregnancy" in out.read_text(encoding="utf-8")
+
+
+def test_open_training_window_uses_the_env_database(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("COUNSEL_TRAINING_DB", str(tmp_path / "t.sqlite3"))
+    win = open_training_window(None)
+    qtbot.addWidget(win)
+    assert isinstance(win, TrainingWindow)
+    assert win.isVisible()
+    assert win._service.db_path == tmp_path / "t.sqlite3"
+    win.close()
