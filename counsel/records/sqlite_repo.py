@@ -122,12 +122,13 @@ class SQLiteRepository:
         log.info("session %s started", session_id)
 
     def save_case(self, session_id: str, case: dict[str, Any], patient_ref: str | None,
-                  at: datetime) -> None:
+                  at: datetime, local_id: str | None = None) -> None:
         with self._tx() as conn:
             self._touch(conn, session_id, at)
-            conn.execute("UPDATE sessions SET case_json = ?,"
-                         " patient_ref = coalesce(?, patient_ref) WHERE id = ?",
-                         (_json(case), patient_ref, session_id))
+            # Old column values on the right: a typed local ID always wins over a derived reference.
+            conn.execute("UPDATE sessions SET case_json = ?, local_id = coalesce(?, local_id),"
+                         " patient_ref = coalesce(?, local_id, ?, patient_ref) WHERE id = ?",
+                         (_json(case), local_id, local_id, patient_ref, session_id))
         log.debug("session %s: case saved", session_id)
 
     def save_notes(self, session_id: str, notes: str, at: datetime) -> None:

@@ -224,8 +224,10 @@ class RecordsService:
         """Autosave the case form as typed (it may still be incomplete)."""
         now = self._now()
         data = _case_dict(case)
-        ref = patient_reference(data, today=now.date(), local_id=local_id) or None
-        self.repo.save_case(session_id, self._storable(session_id, data), ref, now)
+        ref = patient_reference(data, today=now.date()) or None
+        local = _clean(local_id, 40) if local_id else None
+        self.repo.save_case(session_id, self._storable(session_id, data), ref, now,
+                            local_id=local or None)
 
     def mark_point(self, session_id: str, point_id: str, status: MarkStatus,
                    reason: str = "") -> None:
