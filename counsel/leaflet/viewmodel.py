@@ -36,6 +36,8 @@ TOPIC_ORDER: tuple[str, ...] = (
 _COUNT_WORDS = {1: "once a day", 2: "twice a day", 3: "3 times a day", 4: "4 times a day",
                 5: "5 times a day", 6: "6 times a day"}
 
+CALENDAR_FACTS = frozenset({"has_titration", "has_taper"})
+
 ItemKind = Literal["p", "list", "urgent", "key"]
 
 
@@ -90,7 +92,8 @@ class CalendarRow:
 @dataclass(frozen=True)
 class Calendar:
     title: str
-    intro: tuple[LeafletSection, ...]
+    intro: tuple[Item, ...]
+    dose_heading: str  # "Each dose (10 mg tablets)": rows then say just "½ tablet"
     times: tuple[str, ...]
     rows: tuple[CalendarRow, ...]
     final: str
@@ -133,6 +136,7 @@ class LeafletView:
     key_warnings: tuple[Item, ...]
     calendar: Calendar | None
     sections: tuple[LeafletSection, ...]
+    closing: LeafletSection | None  # the check-ups section, printed beside the wallet card
     wallet: WalletCard
     disclaimer: str
     footer: str
@@ -150,20 +154,19 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
     name = (case.patient.name or "").strip()
 
     dosing = [s for s in result.sections if s.section.topic == "dosing"]
-    how_to = dosing[0] if dosing else None
     key_points = [p for p in result.points if p.point.key_warning]
-    calendar = _calendar(result, loc, dosing[1:])
-    used: list[SelectedPoint] = list(key_points)
+    calendar_points = [p for p in result.points
+                       if _is_calendar_point(p) and not p.point.key_warning]
+    calendar = _calendar(result, loc, calendar_points)
+    used: list[SelectedPoint] = [*key_points, *(calendar_points if calendar else [])]
+    shown_elsewhere = {p.id for p in used}
 
+    how_to_section = None
     sections: list[LeafletSection] = []
-    by_topic = sorted(
-        (s for s in result.sections if s.section.topic != "dosing"),
-        key=lambda s: TOPIC_ORDER.index(s.section.topic) if s.section.topic in TOPIC_ORDER else 99,
-    )
-    for sr in by_topic:
+    for sr in sorted(result.sections, key=_topic_rank):
         if sr.section.topic == "follow_up" and case.notes.strip():
             sections.append(_notes_section(case.notes, case.pharmacist))
-        shown = [p for p in sr.points if not p.point.key_warning]
+        shown = [p for p in sr.points if p.id not in shown_elsewhere]
         if not shown and not (sr.section.topic == "follow_up" and case.follow_up_date):
             continue
         used += shown
@@ -176,18 +179,15 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
             items = [i for i in items if i not in pair]
         else:
             pair = ()
-        sections.append(LeafletSection(sr.section.id, sr.section.leaflet_title, tuple(items),
-                                       pair))
+        section = LeafletSection(sr.section.id, sr.section.leaflet_title, tuple(items), pair)
+        if dosing and sr is dosing[0]:
+            how_to_section = section  # printed inside "Your doses", under the timetable
+        else:
+            sections.append(section)
     if case.notes.strip() and not any(s.id == "notes" for s in sections):
         sections.append(_notes_section(case.notes, case.pharmacist))
 
-    how_to_section = None
-    if how_to is not None:
-        used += list(how_to.points)
-        how_to_section = _section(how_to)
-    if calendar is not None:
-        used += [p for s in dosing[1:] for p in s.points]
-
+    closing = sections.pop() if sections and sections[-1].id == _follow_up_id(result) else None
     sources = _sources(used)
     footer = (f"{mono.name} leaflet, content {mono.content_version}, reviewed "
               f"{long_date(mono.reviewed, loc)}, next review {long_date(mono.review_due, loc)}. "
@@ -213,12 +213,30 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
         key_warnings=tuple(Item("key", p.point.title, p.patient_text) for p in key_points),
         calendar=calendar,
         sections=tuple(sections),
+        closing=closing,
         wallet=_wallet(result, loc, medicine, name),
         disclaimer=mono.disclaimer.strip(),
         footer=footer,
         running=f"{medicine}" + (f" — {name}" if name else ""),
         sources=tuple(sources),
     )
+
+
+def _topic_rank(sr: SectionResult) -> int:
+    topic = sr.section.topic
+    if topic == "dosing":
+        return -1  # the first dosing section goes with the timetable; any others follow it
+    return TOPIC_ORDER.index(topic) if topic in TOPIC_ORDER else len(TOPIC_ORDER)
+
+
+def _is_calendar_point(p: SelectedPoint) -> bool:
+    """A point that explains the titration or taper calendar: printed above the calendar."""
+    when = p.point.applies
+    return when is not None and when.fact in CALENDAR_FACTS and when.equals in (None, True)
+
+
+def _follow_up_id(result: Counselling) -> str:
+    return next((s.id for s in result.monograph.sections if s.topic == "follow_up"), "")
 
 
 def medicine_text(mono: Monograph, rx: Prescription) -> str:
@@ -257,11 +275,6 @@ def _item(p: SelectedPoint, sr: SectionResult) -> Item:
     return Item("p", "", lines)
 
 
-def _section(sr: SectionResult) -> LeafletSection:
-    return LeafletSection(sr.section.id, sr.section.leaflet_title,
-                          tuple(_item(p, sr) for p in sr.points))
-
-
 def _notes_section(notes: str, pharmacist: str) -> LeafletSection:
     lines = tuple(line.strip() for line in notes.strip().splitlines() if line.strip())
     by = f"From your pharmacist{' (' + pharmacist.strip() + ')' if pharmacist.strip() else ''}."
@@ -286,8 +299,7 @@ def _doses(result: Counselling, loc: LeafletLocale, how_to: LeafletSection | Non
     if rx.form == "intrathecal" or rx.dose_mg is None:
         return Doses(
             pump=True,
-            intro=("Your baclofen comes from your pump. Your pump clinic sets your dose.",
-                   "You do not take baclofen by mouth unless the clinic tells you to."),
+            intro=("Your baclofen comes from your pump. Your pump clinic sets your dose.",),
             rows=(), total="", after=(), how_to=how_to,
         )
     step = _first_step(result)
@@ -324,8 +336,13 @@ def _dose_row(hhmm: str, dose_mg: float, rx: Prescription, loc: LeafletLocale) -
                    mg=amount.mg_text, amount=amount.amount_text)
 
 
+def short_amount(amount_text: str) -> str:
+    """'½ tablet of 10 mg' -> '½ tablet'; '2.5 mL of 5 mg/5 mL liquid' -> '2.5 mL'."""
+    return amount_text.split(" of ", 1)[0]
+
+
 def _calendar(result: Counselling, loc: LeafletLocale,
-              extra: list[SectionResult]) -> Calendar | None:
+              points: list[SelectedPoint]) -> Calendar | None:
     steps = result.schedule
     if len(steps) < 2:
         return None
@@ -340,12 +357,12 @@ def _calendar(result: Counselling, loc: LeafletLocale,
         day = step.start
         if (day - first).days >= MAX_DAILY_ROWS:
             rows.append(CalendarRow(f"{short_date(step.start, loc)} to {short_date(step.end, loc)}",
-                                    amount.mg_text, amount.amount_text, 0, True))
+                                    amount.mg_text, short_amount(amount.amount_text), 0, True))
             note = "Later steps are shown as periods: take the same dose each day of the period."
             continue
         while day <= step.end:
-            rows.append(CalendarRow(short_date(day, loc), amount.mg_text, amount.amount_text,
-                                    n, day == step.start))
+            rows.append(CalendarRow(short_date(day, loc), amount.mg_text,
+                                    short_amount(amount.amount_text), n, day == step.start))
             day += timedelta(days=1)
     last = steps[-1]
     if last.dose_mg == 0:
@@ -355,9 +372,13 @@ def _calendar(result: Counselling, loc: LeafletLocale,
         final = (f"From {long_date(last.start, loc)}: {amount.mg_text} ({amount.amount_text}) "
                  f"each time, {_COUNT_WORDS.get(n, f'{n} times a day')}. Keep taking this dose.")
     times = tuple(clock_time(t, loc) for t in rx.times)
+    form = result.monograph.forms.get(rx.form)
+    product = f"{_strength_words(rx)} {form.label}" if form and rx.parsed_strength.per_ml is None \
+        else f"{_strength_words(rx)} liquid"
     return Calendar(
         title="Your dose calendar",
-        intro=tuple(_section(s) for s in extra),
+        dose_heading=f"Each dose ({product})",
+        intro=tuple(Item("p", "", p.patient_text) for p in points),
         times=times,
         rows=tuple(rows),
         final=final,
