@@ -163,3 +163,21 @@ def test_open_training_window_uses_the_env_database(qtbot, tmp_path, monkeypatch
     assert win.isVisible()
     assert win._service.db_path == tmp_path / "t.sqlite3"
     win.close()
+
+
+@pytest.mark.pdf
+def test_practice_leaflet_is_watermarked(qtbot, window, tmp_path):
+    from pypdf import PdfReader
+
+    window.chooser.trainee.setText("Asha")
+    window.start("child-oral-liquid")
+    window.station.finish()
+    with qtbot.waitSignal(window.attempt_finished):
+        window.rating.submit()
+    out = tmp_path / "practice.pdf"
+    with qtbot.waitSignal(window.leaflet_saved, timeout=60000) as saved:
+        window.save_practice_leaflet(out)
+    assert saved.args == [out]
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "TRAINING" in text
+    assert "watermarked TRAINING" in window.feedback.saved_label.text()

@@ -69,6 +69,7 @@ class FeedbackPage(QWidget):
 
     again = Signal()
     choose_another = Signal()
+    leaflet_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,11 +83,14 @@ class FeedbackPage(QWidget):
         self.details.setOpenExternalLinks(True)
         self.again_button = named(QPushButton("Try this station again"), "Try this station again")
         self.other_button = named(QPushButton("Choose another station"), "Choose another station")
+        self.leaflet_button = named(QPushButton("Practice leaflet…"),
+                                    "Save this patient's leaflet, watermarked TRAINING, not for patient use")
         head = QHBoxLayout()
         head.addWidget(self.score_label)
         head.addWidget(self.verdict, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.saved_label, 1)
+        buttons.addWidget(self.leaflet_button)
         buttons.addWidget(self.again_button)
         buttons.addWidget(self.other_button)
         layout = QVBoxLayout(self)
@@ -96,6 +100,7 @@ class FeedbackPage(QWidget):
         layout.addLayout(buttons)
         self.again_button.clicked.connect(self.again)
         self.other_button.clicked.connect(self.choose_another)
+        self.leaflet_button.clicked.connect(self.leaflet_requested)
 
     def show_result(self, result: Result, title: str, saved: str) -> None:
         self.score_label.setText(f"{result.score}%")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from counsel.core.errors import CounselError
 from counsel.gui.training.chooser import ChooserPage
@@ -15,6 +16,8 @@ from counsel.gui.training.feedback import FeedbackPage, RatingPage
 from counsel.gui.training.progress import ProgressPage
 from counsel.gui.training.reference import ReferenceBrowser
 from counsel.gui.training.station import StationPage
+from counsel.gui.worker import Worker
+from counsel.services.leaflet import LeafletOptions, write_leaflet
 from counsel.services.training import TrainingService
 from counsel.training.scoring import Result
 
@@ -29,6 +32,8 @@ class TrainingWindow(QWidget):
     """Training mode. Attempts go to the training database only (never the counselling records)."""
 
     attempt_finished = Signal(object)  # the scored Result, after it has been saved
+    leaflet_saved = Signal(object)  # Path of a practice leaflet (watermarked TRAINING)
+    leaflet_failed = Signal(str)
 
     def __init__(self, service: TrainingService, *, clock: Clock = _utc_now,
                  parent: QWidget | None = None) -> None:
@@ -37,6 +42,7 @@ class TrainingWindow(QWidget):
         self._clock = clock
         self.result: Result | None = None
         self.saved_attempt_id: int | None = None
+        self._worker = Worker(self)
         self.setWindowTitle("Counsel — Training (synthetic patients only)")
         self._build_ui()
         self._connect_signals()
@@ -65,6 +71,7 @@ class TrainingWindow(QWidget):
         self.rating.submitted.connect(self._on_rating_submitted)
         self.feedback.again.connect(self._on_feedback_again)
         self.feedback.choose_another.connect(self._on_feedback_choose_another)
+        self.feedback.leaflet_requested.connect(self._on_feedback_leaflet_requested)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     # ------------------------------------------------------------------ public API (also for tests)
@@ -92,7 +99,32 @@ class TrainingWindow(QWidget):
         self.attempt_finished.emit(result)
         return result
 
+    def save_practice_leaflet(self, out: Path) -> None:
+        """Render this station's leaflet with the TRAINING watermark, off the UI thread."""
+        result = self.station.scenario.counselling
+        options = LeafletOptions(training=True)  # never a patient-ready leaflet from training mode
+        today = self._clock().date()
+        self.feedback.saved_label.setText("Making the practice leaflet…")
+        self._worker.submit(lambda: write_leaflet(result, options, out, today=today),
+                            lambda _pdf: self._on_leaflet_done(out), self._on_leaflet_error)
+
+    def _on_leaflet_done(self, out: Path) -> None:
+        self.feedback.saved_label.setText(f"Practice leaflet saved: {html.escape(str(out))} "
+                                          "(watermarked TRAINING — not for patient use).")
+        self.leaflet_saved.emit(out)
+
+    def _on_leaflet_error(self, message: str) -> None:
+        self.feedback.saved_label.setText(f"Could not make the leaflet: {html.escape(message)}")
+        self.leaflet_failed.emit(message)
+
     # ------------------------------------------------------------------ slots
+    def _on_feedback_leaflet_requested(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Save practice leaflet",
+                                              f"training-{self.station.scenario.id}.pdf",
+                                              "PDF files (*.pdf)")
+        if name:
+            self.save_practice_leaflet(Path(name))
+
     def _on_chooser_start_requested(self, scenario_id: str) -> None:
         self.start(scenario_id)
 
@@ -115,5 +147,6 @@ class TrainingWindow(QWidget):
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
         self.station.stop_clock()
+        self._worker.wait()
         self._service.close()  # reopened lazily if the window is shown again
         super().closeEvent(event)  # type: ignore[arg-type]
