@@ -157,11 +157,13 @@ def load_scenario(path: Path, catalog: Catalog) -> Scenario:
         raise ContentError(shown, "id", f"'{spec.id}' must match the file name '{path.stem}'")
     rx = spec.case.get("prescription")
     start = rx.get("start_date") if isinstance(rx, dict) else None
-    if not isinstance(start, str):
+    if not isinstance(start, str | date):
         raise ContentError(shown, "case.prescription.start_date",
                            "missing (a scenario fixes its own dates)")
     try:
-        case = parse_case(spec.case, today=date.fromisoformat(start), source=shown)
+        # The case's own start date stands in for "today": scenarios never depend on the clock.
+        today = start if isinstance(start, date) else date.fromisoformat(start)
+        case = parse_case(spec.case, today=today, source=shown)
         result = counsel_case(case, catalog)
     except (CaseError, ValueError) as exc:
         if isinstance(exc, CaseError):

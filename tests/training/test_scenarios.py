@@ -116,6 +116,20 @@ def test_bad_scenarios_fail_with_one_line(tmp_path, catalog, label, change, key,
     assert problem in message
 
 
+def test_an_unquoted_yaml_date_is_accepted(tmp_path, catalog):
+    text = (paths.SCENARIOS_DIR / "pregnancy.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "pregnancy.yaml"
+    path.write_text(text.replace('start_date: "2026-11-23"', "start_date: 2026-11-23"), encoding="utf-8")
+    assert load_scenario(path, catalog).case.prescription.start_date.isoformat() == "2026-11-23"
+
+
+def test_a_bad_start_date_names_the_key(tmp_path, catalog):
+    data = _base()
+    data["case"]["prescription"]["start_date"] = "23/11/2026"
+    with pytest.raises(ContentError, match=r"case\.prescription\.start_date: "):
+        load_scenario(_write(tmp_path, data), catalog)
+
+
 def test_file_name_must_match_id(tmp_path, catalog):
     path = _write(tmp_path, _base(), name="something-else")
     with pytest.raises(ContentError, match=r"something-else\.yaml: id: 'driver-who-drinks' must match"):

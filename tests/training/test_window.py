@@ -181,3 +181,24 @@ def test_practice_leaflet_is_watermarked(qtbot, window, tmp_path):
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     assert "TRAINING" in text
     assert "watermarked TRAINING" in window.feedback.saved_label.text()
+
+
+def test_timer_runs_and_turns_red_over_the_time_guide(qtbot, window, monkeypatch):
+    window.chooser.trainee.setText("Asha")
+    window.start("driver-who-drinks")
+    label = window.station.timer_label
+    assert label.text() == "00:00 / 06:00"
+    monkeypatch.setattr(window.station, "elapsed_seconds", lambda: 6 * 60 + 5)
+    qtbot.waitUntil(lambda: label.text() == "06:05 / 06:00", timeout=3000)
+    assert "#a40000" in label.styleSheet()
+
+
+def test_asking_twice_records_the_question_once(window):
+    window.chooser.trainee.setText("Asha")
+    window.start("epilepsy")
+    window.station.ask("seizures")
+    window.station.ask("seizures")
+    assert window.station.asked() == ["seizures"]
+    assert window.station.transcript.toPlainText().count("Have you ever had fits") == 2
+    with pytest.raises(KeyError):
+        window.station.set_discussed("interaction_antiepileptic")  # not found yet: not asked
