@@ -490,6 +490,11 @@ class RecordsService:
         """Atomic write (temporary file + rename), for exports."""
         write_atomic(path, text.encode("utf-8"))
 
+    @staticmethod
+    def write_pdf(path: Path, pdf: bytes) -> None:
+        """Atomic write of a reprinted leaflet."""
+        write_atomic(path, pdf)
+
 
 def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, *,
                            now: datetime, db_path: Path | None = None,
