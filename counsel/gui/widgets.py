@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -40,9 +40,29 @@ def hint_label(text: str) -> QLabel:
     return label
 
 
+class _WidthWatcher(QObject):
+    """Tells a page how wide its scroll area's viewport is, so it can reflow instead of scrolling sideways."""
+
+    def __init__(self, area: QScrollArea, inner: QWidget) -> None:
+        super().__init__(area)
+        self._area = area
+        self._inner = inner
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Resize:
+            fit = getattr(self._inner, "fit_width", None)
+            if fit is not None:
+                fit(self._area.viewport().width())
+        return False
+
+
 def scrolled(inner: QWidget, name: str) -> QScrollArea:
-    """Wrap a page so nothing is clipped at 1280x800 or with large fonts: it scrolls instead."""
+    """Wrap a page so nothing is clipped at 1280x800 or with large fonts: it scrolls instead.
+
+    A page with a `fit_width(width)` method is told the available width on every resize.
+    """
     area = QScrollArea()
+    area.viewport().installEventFilter(_WidthWatcher(area, inner))
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(inner)

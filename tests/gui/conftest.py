@@ -56,7 +56,8 @@ def modal_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
             return answer() if callable(answer) else answer
         return classmethod(lambda cls, *args: ask(*args))
 
-    monkeypatch.setattr(dialogs.CriticalConfirmDialog, "ask", record("critical", lambda: log.confirm_critical))
+    confirm = record("critical", lambda: log.confirm_critical)
+    monkeypatch.setattr(dialogs.CriticalConfirmDialog, "ask", confirm)
     monkeypatch.setattr(dialogs.NoPrinterDialog, "ask", record("no_printer", lambda: log.save_instead))
     monkeypatch.setattr(dialogs.PrintDialog, "ask", record("print", lambda: log.print_ok))
     monkeypatch.setattr(dialogs.FileDialogs, "save_pdf", record("save_pdf", lambda: log.save_pdf_path))

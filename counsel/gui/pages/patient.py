@@ -126,17 +126,36 @@ class PatientPage(QWidget):
         self.banner.hide()
         self.banner_button.hide()
 
-        grid = QGridLayout()
-        grid.addWidget(self._patient_group(), 0, 0)
-        grid.addWidget(self._screening_group(), 1, 0)
-        grid.addWidget(self._prescription_group(), 0, 1)
-        grid.addWidget(self._case_group(), 1, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        self.groups = [self._patient_group(), self._screening_group(), self._prescription_group(),
+                       self._case_group()]
+        self.grid = QGridLayout()
+        self.columns = 0
+        self._arrange(2)
         layout = QVBoxLayout(self)
         layout.addLayout(banner_row)
-        layout.addLayout(grid)
+        layout.addLayout(self.grid)
         layout.addStretch(1)
+
+    def _arrange(self, columns: int) -> None:
+        """Two columns when they fit, else one (large fonts): the page never scrolls sideways."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for group in self.groups:
+            self.grid.removeWidget(group)
+        spots = [(0, 0), (1, 0), (0, 1), (1, 1)] if columns == 2 else [(0, 0), (1, 0), (2, 0), (3, 0)]
+        for group, (row, col) in zip(self.groups, spots, strict=True):
+            self.grid.addWidget(group, row, col)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1 if columns == 2 else 0)
+
+    def fit_width(self, width: int) -> None:
+        left = max(g.minimumSizeHint().width() for g in self.groups[:2])
+        right = max(g.minimumSizeHint().width() for g in self.groups[2:])
+        outer = self.layout()
+        margins = outer.contentsMargins().left() + outer.contentsMargins().right() if outer else 0
+        extra = self.grid.horizontalSpacing() + margins
+        self._arrange(2 if left + right + extra <= width else 1)
 
     def _patient_group(self) -> QGroupBox:
         group = QGroupBox("Patient")
