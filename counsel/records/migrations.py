@@ -54,15 +54,13 @@ _V1 = [
 ]
 
 
-def _frozen_while_closed(table: str, when_new: bool) -> list[str]:
-    row = "NEW" if when_new else "OLD"
-    events = ["INSERT", "UPDATE", "DELETE"]
+def _frozen_while_closed(table: str) -> list[str]:
+    """Marks and acknowledgements of a finished (or discarded) session can no longer change."""
     return [
         f"""CREATE TRIGGER {table}_frozen_{event.lower()} BEFORE {event} ON {table}
-        WHEN (SELECT status FROM sessions WHERE id = {"OLD" if event == "DELETE" else row}.session_id)
-             <> 'open'
+        WHEN (SELECT status FROM sessions WHERE id = {row}.session_id) <> 'open'
         BEGIN SELECT RAISE(ABORT, 'this session is closed: its marks can no longer change'); END"""
-        for event in events
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
     ]
 
 
@@ -112,8 +110,8 @@ _V2 = [
     """CREATE TRIGGER sessions_finished_no_delete BEFORE DELETE ON sessions
         WHEN OLD.status = 'finished'
         BEGIN SELECT RAISE(ABORT, 'a finished session belongs to a record and is kept'); END""",
-    *_frozen_while_closed("session_marks", when_new=True),
-    *_frozen_while_closed("session_acks", when_new=True),
+    *_frozen_while_closed("session_marks"),
+    *_frozen_while_closed("session_acks"),
 ]
 
 STEPS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2))

@@ -267,7 +267,8 @@ class RecordsService:
         stored = self.repo.load_session(session_id)
         if "case" in data:
             self.save_case(session_id, dict(data["case"] or {}))
-        marks = dict(data.get("marks") or {})
+        marks = dict(data.get("marks") or {}) if "marks" in data else {
+            k: {"status": m.status, "reason": m.reason} for k, m in stored.marks.items()}
         for point_id, raw in marks.items():
             status, reason = str(raw.get("status", "pending")), str(raw.get("reason", ""))
             old = stored.marks.get(point_id)
