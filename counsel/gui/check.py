@@ -28,6 +28,15 @@ SCRIPTS = {
 }
 
 
+def pump(loop: QEventLoop | None = None) -> None:
+    """Process pending events.
+
+    WORKAROUND: PySide6 6.12.0's static QCoreApplication.processEvents() drops a reference to None
+    on every call (Python 3.11 aborts with "none_dealloc" after enough calls); QEventLoop's does not.
+    """
+    (loop or QEventLoop()).processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
 def _wait(app: QApplication, done: Any, timeout_s: float) -> bool:
     loop = QEventLoop()
     timer = QTimer()
@@ -35,7 +44,7 @@ def _wait(app: QApplication, done: Any, timeout_s: float) -> bool:
     timer.start(20)
     deadline = time.perf_counter() + timeout_s
     while not done() and time.perf_counter() < deadline:
-        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        pump(loop)
     timer.stop()
     return bool(done())
 
@@ -57,13 +66,13 @@ def run_check(app: QApplication, t0: float) -> int:
     # Fixed settings: the check never depends on (or changes) this user's stored settings.
     window = MainWindow(settings=AppSettings(pharmacy_name="Check Pharmacy"))
     window.show()
-    app.processEvents()
+    pump()
     report["window_shown_s"] = round(time.perf_counter() - t0, 3)
     window.start_background()
     pages = []
     for i in range(len(window.pages)):
         window.go_to(i)
-        app.processEvents()
+        pump()
         pages.append(window.heading.text())
     report["pages"] = pages
     problem = ""

@@ -37,7 +37,7 @@ from counsel.gui.pages.schedule import SchedulePage
 from counsel.gui.preview import PreviewController, PreviewOptions, warm_up
 from counsel.gui.session_model import SessionModel
 from counsel.gui.settings import AppSettings, load_settings, save_settings
-from counsel.gui.widgets import named, scrolled
+from counsel.gui.widgets import named, scaled_font, scrolled
 from counsel.gui.worker import Worker
 
 STEP_HINTS = (
@@ -87,14 +87,20 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.leaflet)
 
         self.sidebar = named(QListWidget(), "Steps", "Ctrl+1 to Ctrl+4 jump to a step")
-        self.sidebar.setFixedWidth(230)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.setWordWrap(True)
         self.sidebar.setSpacing(4)
-        self.sidebar.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px; }")
+        self.sidebar.setStyleSheet("QListWidget::item { padding: 6px; }")
+        self.sidebar.setFont(scaled_font(1.1))
+        # Wide enough for the longest step name at any font size (150 % included).
+        widest = max(self.sidebar.fontMetrics().horizontalAdvance(f"4. {getattr(p, 'title', '')}")
+                     for p in self.pages)
+        self.sidebar.setFixedWidth(max(220, widest + 48))
         for _ in self.pages:
             self.sidebar.addItem(QListWidgetItem())
 
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.heading.setFont(scaled_font(1.45, bold=True))
         self.heading.setAccessibleName("Current step")
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -290,13 +296,23 @@ class MainWindow(QMainWindow):
             region=str(data.get("region", "us")),
         )
         self.leaflet.set_available(model.result is not None)
+        self._show_readiness()
         self.refresh_preview(now=False)
         self.refresh_steps()
         self._update_title()
 
     def _on_marks_changed(self) -> None:
         self.checklist.update_summary(self.model.result, self.model.session)
+        self._show_readiness()
         self.refresh_steps()
+
+    def _show_readiness(self) -> None:
+        result, session = self.model.result, self.model.session
+        if result is None:
+            self.leaflet.readiness.setText("")
+            return
+        self.leaflet.show_readiness(len(session.uncovered_critical(result)),
+                                    len(result.unacknowledged(session.acknowledged)))
 
     def refresh_preview(self, now: bool = False) -> None:
         self.preview.request(self.model.result, self.preview_options(), now=now)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -69,3 +70,11 @@ def scrolled(inner: QWidget, name: str) -> QScrollArea:
     area.setAccessibleName(name)
     inner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return area
+
+
+def scaled_font(factor: float, *, bold: bool = False) -> QFont:
+    """The application font scaled (headings grow with the user's font size instead of fixed points)."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(font.pointSizeF() * factor)
+    font.setBold(bold)
+    return font

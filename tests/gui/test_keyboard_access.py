@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel import paths
+from counsel.gui.check import pump
 from counsel.gui.main_window import MainWindow
 from tests.conftest import TODAY
 from tests.gui.conftest import SETTINGS
@@ -110,14 +111,14 @@ def test_no_horizontal_clipping_at_1280x800(qtbot, scale: float) -> None:
         assert win.open_case_file(paths.EXAMPLES_DIR / "opioid-and-sleeping-tablet.json")
         for step in range(3):
             win.go_to(step)
-            QApplication.processEvents()
+            pump()
             area = win.stack.currentWidget()
             assert isinstance(area, QScrollArea)
             page = area.widget()
             assert page.minimumSizeHint().width() <= area.viewport().width() + 1, (step, scale)
         assert win.width() <= 1280 and win.height() <= 800
         win.go_to(3)
-        QApplication.processEvents()
+        pump()
         for button in (win.leaflet.print_button, win.leaflet.save_button):
             assert button.width() >= button.sizeHint().width()
         assert QKeySequence("Ctrl+P") in win.actions_by_name["print"].shortcuts()

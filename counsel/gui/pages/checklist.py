@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.core.rules import Counselling, SelectedPoint
-from counsel.gui.widgets import hint_label, named
+from counsel.gui.widgets import hint_label, named, scaled_font
 from counsel.services.session import CounsellingSession, MarkStatus, PointMark
 
 STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
@@ -27,6 +27,11 @@ STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
     ("discussed", "Discussed"),
     ("understood", "Understood (teach-back)"),
     ("not_discussed", "Not discussed"),
+)
+CARD_STYLE = (
+    "QFrame#point { border: 1px solid #c8c8c8; border-radius: 4px; background: #fcfcfc; }"
+    "QFrame#critical { border: 1px solid #d8b4b4; border-left: 5px solid #a40000; border-radius: 4px;"
+    " background: #fffafa; }"
 )
 CRITICAL_STYLE = "background: #a40000; color: white; font-weight: 700; padding: 1px 6px; border-radius: 3px;"
 
@@ -39,10 +44,8 @@ class PointCard(QFrame):
     def __init__(self, point: SelectedPoint, mark: PointMark, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.point = point
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        if point.point.critical:
-            self.setObjectName("critical")
-            self.setStyleSheet("QFrame#critical { border-left: 4px solid #a40000; }")
+        self.setObjectName("critical" if point.point.critical else "point")
+        self.setStyleSheet(CARD_STYLE)
         title = QLabel(f"<b>{_esc(point.point.title)}</b>")
         title.setWordWrap(True)
         head = QHBoxLayout()
@@ -71,7 +74,7 @@ class PointCard(QFrame):
             self.buttons[status] = button
             row.addWidget(button)
         self.reason = named(QLineEdit(), f"{point.point.title}: reason not discussed")
-        self.reason.setPlaceholderText("Reason (e.g. patient in a hurry, will phone)")
+        self.reason.setPlaceholderText("Reason, if not discussed")
         row.addWidget(self.reason, 1)
 
         layout = QVBoxLayout(self)
@@ -174,6 +177,10 @@ class ChecklistPage(QWidget):
             item = self.content_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                # Detach now: deleteLater alone leaves the old cards painted until the event loop
+                # gets round to them (and forever when no loop runs, e.g. in scripts).
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.cards.clear()
         self.ack_boxes.clear()
@@ -182,14 +189,15 @@ class ChecklistPage(QWidget):
         if result.warnings:
             self.content_layout.addWidget(self._warnings_box(result, session))
         for section in result.sections:
-            box = QGroupBox(section.section.title)
-            box_layout = QVBoxLayout(box)
+            heading = QLabel(section.section.title)
+            heading.setFont(scaled_font(1.2, bold=True))
+            heading.setContentsMargins(0, 10, 0, 2)
+            self.content_layout.addWidget(heading)
             for point in section.points:
                 card = PointCard(point, session.mark_of(point.id))
                 card.marked.connect(self.mark_changed)
                 self.cards[point.id] = card
-                box_layout.addWidget(card)
-            self.content_layout.addWidget(box)
+                self.content_layout.addWidget(card)
 
     def _warnings_box(self, result: Counselling, session: CounsellingSession) -> QGroupBox:
         box = QGroupBox("Safety warnings: read and acknowledge each one")

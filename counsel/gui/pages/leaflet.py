@@ -59,6 +59,9 @@ class LeafletPage(QWidget):
         form.addRow("Region:", self.region)
         self.print_button = named(QPushButton("Print…"), "Print the leaflet", "Ctrl+P")
         self.save_button = named(QPushButton("Save PDF…"), "Save the leaflet as PDF", "Ctrl+Shift+S")
+        self.readiness = QLabel("")
+        self.readiness.setWordWrap(True)
+        self.readiness.setAccessibleName("Checklist before printing")
         self.printer_label = hint_label("")
         self.printer_label.setAccessibleName("Printer status")
         self.progress = QProgressBar()
@@ -76,8 +79,10 @@ class LeafletPage(QWidget):
         self.error.setAccessibleName("Leaflet problem")
         self.error.hide()
         side_layout = QVBoxLayout(side)
+        side_layout.addWidget(QLabel("<b>Leaflet options</b>"))
         side_layout.addLayout(form)
         side_layout.addSpacing(8)
+        side_layout.addWidget(self.readiness)
         side_layout.addWidget(self.print_button)
         side_layout.addWidget(self.save_button)
         side_layout.addWidget(self.printer_label)
@@ -142,6 +147,20 @@ class LeafletPage(QWidget):
                 f"Printer: {default or printers[0]}"
                 + (f" (and {len(printers) - 1} more)" if len(printers) > 1 else "")
             )
+
+    def show_readiness(self, critical: int, warnings: int) -> None:
+        """What is still open in the checklist, so Print does not come as a surprise."""
+        open_items = []
+        if critical:
+            open_items.append(f"{critical} critical point{'s' if critical != 1 else ''} not yet discussed")
+        if warnings:
+            open_items.append(f"{warnings} warning{'s' if warnings != 1 else ''} not acknowledged")
+        if open_items:
+            self.readiness.setStyleSheet("color: #8a4b00;")
+            self.readiness.setText("Before printing: " + "; ".join(open_items) + ".")
+        else:
+            self.readiness.setStyleSheet("color: #1e7b1e;")
+            self.readiness.setText("Checklist complete: ready to print.")
 
     def show_rendering(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -49,7 +49,7 @@ class MedicinesEditor(QWidget):
         self.list = named(
             QListWidget(), "Other medicines taken", "Select an entry and press Delete to remove it"
         )
-        self.list.setMaximumHeight(130)
+        self.list.setMaximumHeight(100)
         self.remove_button = named(QPushButton("Remove selected"), "Remove selected medicine")
         self.hint = hint_label("No other medicines entered.")
 

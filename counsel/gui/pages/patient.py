@@ -30,7 +30,7 @@ from counsel.core.errors import CaseError
 from counsel.core.rules import Counselling
 from counsel.gui.pages import choices
 from counsel.gui.pages.medicines import MedicinesEditor
-from counsel.gui.widgets import ERROR_STYLE, error_label, named
+from counsel.gui.widgets import ERROR_STYLE, error_label, hint_label, named
 
 
 def _combo(name: str, options: list[tuple[str, str]]) -> QComboBox:
@@ -56,10 +56,17 @@ def _spin(name: str, low: int, high: int, special: str = "", suffix: str = "") -
     return spin
 
 
+class _Number(QDoubleSpinBox):
+    """A spin box showing 5 rather than 5.00 (doses like 2.5 mg keep their decimals)."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
+        return f"{value:g}"
+
+
 def _dspin(
     name: str, low: float, high: float, special: str = "", suffix: str = "", step: float = 1.0
 ) -> QDoubleSpinBox:
-    spin = named(QDoubleSpinBox(), name)
+    spin = named(_Number(), name)
     spin.setRange(low, high)
     spin.setDecimals(2)
     spin.setSingleStep(step)
@@ -107,9 +114,10 @@ class PatientPage(QWidget):
             line.addWidget(widget)
             line.addWidget(extra, 1)
             box.addLayout(line)
-        err = error_label(label)
+        plain = label.removesuffix(" *")
+        err = error_label(plain or widget.accessibleName())
         box.addWidget(err)
-        text = QLabel(label + ":" if label else "")
+        text = QLabel(f"{plain}{'*' if plain != label else ''}:" if label else "")
         text.setBuddy(widget)
         form.addRow(text, holder)
         self._fields[path] = (widget, err)
@@ -128,12 +136,17 @@ class PatientPage(QWidget):
 
         self.groups = [self._patient_group(), self._screening_group(), self._prescription_group(),
                        self._case_group()]
-        self.grid = QGridLayout()
+        self.left = QVBoxLayout()
+        self.right = QVBoxLayout()
+        self.columns_box = QHBoxLayout()
+        self.columns_box.addLayout(self.left, 1)
+        self.columns_box.addLayout(self.right, 1)
         self.columns = 0
         self._arrange(2)
         layout = QVBoxLayout(self)
         layout.addLayout(banner_row)
-        layout.addLayout(self.grid)
+        layout.addWidget(hint_label("Fields marked * are needed for the checklist and the leaflet."))
+        layout.addLayout(self.columns_box)
         layout.addStretch(1)
 
     def _arrange(self, columns: int) -> None:
@@ -141,21 +154,22 @@ class PatientPage(QWidget):
         if columns == self.columns:
             return
         self.columns = columns
-        for group in self.groups:
-            self.grid.removeWidget(group)
-        spots = [(0, 0), (1, 0), (0, 1), (1, 1)] if columns == 2 else [(0, 0), (1, 0), (2, 0), (3, 0)]
-        for group, (row, col) in zip(self.groups, spots, strict=True):
-            self.grid.addWidget(group, row, col)
-        self.grid.setColumnStretch(0, 1)
-        self.grid.setColumnStretch(1, 1 if columns == 2 else 0)
+        for column in (self.left, self.right):
+            while column.count():
+                column.takeAt(0)
+        first, second = (self.groups[:2], self.groups[2:]) if columns == 2 else (self.groups, [])
+        for column, groups in ((self.left, first), (self.right, second)):
+            for group in groups:
+                column.addWidget(group)
+            column.addStretch(1)
+        self.columns_box.setStretch(1, 1 if columns == 2 else 0)
 
     def fit_width(self, width: int) -> None:
         left = max(g.minimumSizeHint().width() for g in self.groups[:2])
         right = max(g.minimumSizeHint().width() for g in self.groups[2:])
         outer = self.layout()
         margins = outer.contentsMargins().left() + outer.contentsMargins().right() if outer else 0
-        extra = self.grid.horizontalSpacing() + margins
-        self._arrange(2 if left + right + extra <= width else 1)
+        self._arrange(2 if left + right + margins + 12 <= width else 1)
 
     def _patient_group(self) -> QGroupBox:
         group = QGroupBox("Patient")
@@ -168,7 +182,7 @@ class PatientPage(QWidget):
         self.sex = _combo("Sex", choices.SEX)
         self._row(form, "Name", "patient.name", self.name)
         self._row(form, "Reference", "patient.reference", self.reference)
-        self._row(form, "Age", "patient.age", self.age)
+        self._row(form, "Age *", "patient.age", self.age)
         self._row(form, "Weight", "patient.weight_kg", self.weight)
         self._row(form, "Sex", "patient.sex", self.sex)
         self.medicines = MedicinesEditor()
@@ -223,6 +237,9 @@ class PatientPage(QWidget):
         self.form_ = _combo("Form", choices.FORM)
         self.strength = named(QComboBox(), "Strength", "e.g. 10 mg, or 5 mg/5 mL for a liquid")
         self.strength.setEditable(True)
+        line = self.strength.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("Choose or type, e.g. 10 mg")
         self.dose = _dspin("Dose per time", 0, 200, "Not entered", " mg", 2.5)
         self.times = _spin("Times a day", 0, 6, "Not stated", " a day")
         self.dose_times = named(QLineEdit(), "Dose times", "Comma-separated 24-hour times, e.g. 08:00, 20:00")
@@ -236,8 +253,8 @@ class PatientPage(QWidget):
             ("Medicine", "prescription.drug", self.drug),
             ("Used for", "prescription.indication", self.indication),
             ("Form", "prescription.form", self.form_),
-            ("Strength", "prescription.strength", self.strength),
-            ("Dose each time", "prescription.dose_mg", self.dose),
+            ("Strength *", "prescription.strength", self.strength),
+            ("Dose each time *", "prescription.dose_mg", self.dose),
             ("Times a day", "prescription.times_per_day", self.times),
             ("Dose times", "prescription.dose_times", self.dose_times),
             ("Plan", "prescription.plan", self.plan),

@@ -47,7 +47,7 @@ class SchedulePage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.checked = named(
             QCheckBox("I have checked this calendar against the prescription"),
             "Calendar checked against the prescription",
@@ -55,8 +55,9 @@ class SchedulePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.empty)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(self.checked)
+        layout.addStretch(1)
         self.checked.toggled.connect(self.checked_changed)
 
     def show_result(self, result: Counselling | None, checked: bool) -> None:
@@ -100,12 +101,16 @@ class SchedulePage(QWidget):
                 item = QTableWidgetItem(text)
                 if col in (2, 3, 5, 7):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if col == 7:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
                 if not amount.measurable and col == 4:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, col, item)
         height = self.table.horizontalHeader().height() + 4
         height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
-        self.table.setMinimumHeight(min(height, 420))
+        self.table.setFixedHeight(min(height, 460))
 
     @staticmethod
     def _summary(result: Counselling) -> str:
@@ -113,7 +118,8 @@ class SchedulePage(QWidget):
         plan = {"start": "Starting", "continue": "Continuing", "change": "Changing", "stop": "Stopping"}[
             rx.plan
         ]
-        product = f"{result.monograph.name} {rx.strength} {rx.form.replace('_', ' ')}"
+        form = result.monograph.forms.get(rx.form)
+        product = f"{result.monograph.name} {rx.strength} {form.label if form else rx.form.replace('_', ' ')}"
         text = f"<b>{plan} {html.escape(product)}</b>"
         if rx.dose_mg is not None:
             text += f", {mg(rx.dose_mg)} {rx.doses_per_day} times a day"

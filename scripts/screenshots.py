@@ -1,0 +1,149 @@
+"""Screenshots of every step for the docs (run under Xvfb, or offscreen as a fallback).
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshots.py
+
+Uses a throw-away settings folder and an example case; writes PNGs to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtPdf import QPdfDocument  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from counsel import paths  # noqa: E402
+from counsel.gui.app import create_app  # noqa: E402
+from counsel.gui.check import pump  # noqa: E402
+from counsel.gui.dialogs import CriticalConfirmDialog, SettingsDialog  # noqa: E402
+from counsel.gui.main_window import MainWindow  # noqa: E402
+from counsel.gui.settings import AppSettings  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+TODAY = date(2026, 11, 23)
+SETTINGS = AppSettings(pharmacy_name="Riverside Pharmacy", pharmacy_phone="(555) 010-2030",
+                       pharmacy_address="12 River Road, Springfield", pharmacist="JK", paper="letter")
+LIMIT = 300_000
+
+
+def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 60) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        pump()
+        if until():
+            break
+    end = time.perf_counter() + 0.4  # let asynchronous painting (QPdfView) finish
+    while time.perf_counter() < end:
+        pump()
+
+
+def save(widget: QWidget, name: str) -> Path:
+    path = OUT / name
+    image = widget.grab().toImage()
+    image.save(str(path))
+    if path.stat().st_size > LIMIT:  # screenshots of flat UI compress well in 8-bit colour
+        image.convertToFormat(QImage.Format.Format_Indexed8).save(str(path))
+    print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+    return path
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    store = tempfile.mkdtemp(prefix="counsel-shots-")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, store)
+    app = create_app()
+    win = MainWindow(today=lambda: TODAY, settings=SETTINGS)
+    win.resize(1280, 800)
+    win.show()
+    win.start_background()
+    settle(app, lambda: win.engine_label.text().endswith("ready"))
+    save(win, "01-new-case.png")
+
+    win.patient.age.setValue(52)
+    win.patient.sex.setCurrentIndex(win.patient.sex.findData("male"))
+    win.patient.pregnant.setChecked(True)
+    settle(app)
+    save(win, "02-inline-validation.png")
+
+    win.new_case(ask=False)
+    win.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
+    win.patient.medicines.add("zopiclone")
+    win.patient.medicines.add("Ginkgo leaf tea")
+    win.patient.drives.setChecked(True)
+    settle(app)
+    save(win, "03-patient-prescription.png")
+
+    win.go_to(1)
+    result = win.model.result
+    assert result is not None
+    for point in result.points[:3]:
+        win.checklist.cards[point.id].set_status("understood" if point.point.critical else "discussed")
+    win.checklist.ack_boxes[result.warnings[0].code].setChecked(True)
+    settle(app)
+    save(win, "04-checklist-warnings.png")
+    area = win.stack.currentWidget()
+    card = win.checklist.cards[result.points[4].id]
+    card.set_status("not_discussed", "Patient in a hurry; will phone tomorrow")
+    area.ensureWidgetVisible(card, 0, 200)  # type: ignore[attr-defined]
+    settle(app)
+    save(win, "05-checklist-points.png")
+
+    win.go_to(2)
+    win.schedule.checked.setChecked(True)
+    settle(app)
+    save(win, "06-schedule.png")
+
+    win.go_to(3)
+    settle(app, lambda: win.preview.is_current()
+           and win.leaflet.document.status() == QPdfDocument.Status.Ready)
+    save(win, "07-leaflet-preview.png")
+
+    dialog = CriticalConfirmDialog([p.point.title for p in win.model.session.uncovered_critical(result)],
+                                   "Print", win)
+    dialog.resize(560, 420)
+    dialog.show()
+    settle(app)
+    save(dialog, "08-critical-confirm.png")
+    dialog.close()
+
+    settings = SettingsDialog(SETTINGS, ["LeafletPDF"], win)
+    settings.show()
+    settle(app)
+    save(settings, "09-settings.png")
+    settings.close()
+
+    font = QApplication.font()
+    big = QApplication.font()
+    big.setPointSizeF(font.pointSizeF() * 1.5)
+    QApplication.setFont(big)
+    large = MainWindow(today=lambda: TODAY, settings=SETTINGS)
+    large.resize(1280, 800)
+    large.show()
+    large.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
+    settle(app)
+    save(large, "10-font-150-percent.png")
+    large.go_to(1)
+    settle(app)
+    save(large, "11-font-150-percent-checklist.png")
+    for window in (large, win):
+        window.worker.wait()
+        window._clean = window.model.session.case_data  # screenshots only: close without asking
+        window.model.pristine = True
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
