@@ -58,7 +58,7 @@ from counsel.records.sqlite_repo import SQLiteRepository
 __all__ = [
     "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings", "RecordsError",
     "RecordsService", "Reprint", "ReprintCheck", "SessionClosedError", "TrainingRefusedError",
-    "default_db_path", "leaflet_given", "record_headless_render",
+    "default_db_path", "leaflet_given", "record_headless_render", "snapshot_of",
 ]
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,16 @@ def leaflet_given(result: Counselling, pdf: bytes, *, paper: Paper, large_print:
         large_print=patient.large_print if large_print is None else large_print,
         sha256=hashlib.sha256(pdf).hexdigest(), rendered_on=rendered_on,
     )
+
+
+def snapshot_of(state: SessionState) -> dict[str, Any]:
+    """A resumed session in the GUI session model's shape (CounsellingSession.from_json)."""
+    return {
+        "case": state.case,
+        "marks": {k: {"status": m.status, "reason": m.reason} for k, m in sorted(state.marks.items())},
+        "acknowledged": sorted(state.acknowledgements),
+        "notes": state.notes,
+    }
 
 
 class RecordsService:

@@ -193,3 +193,37 @@ def test_naive_clock_is_rejected(db_path, kidney_case):
             svc.start_session(kidney_case, pharmacist="SB")
     finally:
         svc.close()
+
+
+def test_snapshot_round_trip_with_the_gui_session_model(service, kidney_case):
+    from counsel.services.records import snapshot_of
+    from counsel.services.session import CounsellingSession
+
+    sid = service.start_session(kidney_case, pharmacist="SB")
+    gui = CounsellingSession(case_data=kidney_case)
+    gui.mark("your_doses", "understood")
+    gui.mark("driving", "not_discussed", "does not drive")
+    gui.acknowledge("KIDNEY_IMPAIRMENT")
+    gui.notes = "Phone on Friday."
+    service.apply_snapshot(sid, gui.to_json())
+    restored = CounsellingSession.from_json(snapshot_of(service.resume(sid)))
+    assert restored.marks == gui.marks and restored.acknowledged == gui.acknowledged
+    assert restored.notes == gui.notes
+    assert restored.case_data["patient"].get("name") is None  # names are not stored by default
+
+
+def test_a_writer_waits_for_another_instead_of_failing(db_path, service, kidney_case):
+    import threading
+    import time
+
+    sid = service.start_session(kidney_case, pharmacist="SB")
+    blocker = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")  # another window holds the write lock...
+    release = threading.Timer(0.5, lambda: blocker.execute("COMMIT"))
+    release.start()
+    started = time.monotonic()
+    service.save_notes(sid, "saved after the other window let go")  # ...this one waits
+    assert time.monotonic() - started >= 0.3
+    release.join()
+    blocker.close()
+    assert service.resume(sid).notes == "saved after the other window let go"
