@@ -272,11 +272,14 @@ class RecordsService:
     def apply_snapshot(self, session_id: str, data: Mapping[str, Any]) -> None:
         """Save a whole CounsellingSession.to_json() snapshot (the GUI's session model) change by change.
 
-        Marks with status 'pending' are cleared. Only what differs from the stored session is written.
+        Marks with status 'pending' are cleared; leaflet_output "" clears a recorded leaflet (the
+        case changed after printing). Only what differs from the stored session is written.
         """
         stored = self.repo.load_session(session_id)
         if "case" in data:
-            self.save_case(session_id, dict(data["case"] or {}))
+            case = dict(data["case"] or {})
+            if self._storable(session_id, case) != stored.case:
+                self.save_case(session_id, case)
         marks = dict(data.get("marks") or {}) if "marks" in data else {
             k: {"status": m.status, "reason": m.reason} for k, m in stored.marks.items()}
         for point_id, raw in marks.items():
@@ -300,6 +303,9 @@ class RecordsService:
                 self.withdraw_acknowledgement(session_id, code)
         if "notes" in data and self._private(session_id, _clean(str(data["notes"]))) != stored.notes:
             self.save_notes(session_id, str(data["notes"]))
+        # The GUI forgets a printed leaflet when the case changes: it no longer matches.
+        if data.get("leaflet_output", None) == "" and stored.leaflet is not None:
+            self.save_leaflet(session_id, None)
 
     def unfinished_sessions(self) -> list[SessionSummary]:
         """Open sessions, newest first: offer these for resume at start-up."""

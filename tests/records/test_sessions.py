@@ -227,3 +227,21 @@ def test_a_writer_waits_for_another_instead_of_failing(db_path, service, kidney_
     release.join()
     blocker.close()
     assert service.resume(sid).notes == "saved after the other window let go"
+
+
+def test_apply_snapshot_writes_nothing_when_nothing_changed(service, kidney_case):
+    from counsel.services.records import leaflet_given
+
+    sid = service.start_session(kidney_case, pharmacist="SB")
+    snapshot = {"case": kidney_case, "marks": {}, "acknowledged": [], "notes": "",
+                "leaflet_output": "printed"}
+    result = service.counselling_for(kidney_case, today=START.date())
+    service.save_leaflet(sid, leaflet_given(result, b"%PDF", paper="a4", large_print=None,
+                                            rendered_on=START.date()))
+    before = service.resume(sid).updated_at
+    service.apply_snapshot(sid, snapshot)
+    assert service.resume(sid).updated_at == before
+    service.apply_snapshot(sid, {**snapshot, "case": {**kidney_case, "notes": "new"},
+                                 "leaflet_output": ""})
+    state = service.resume(sid)
+    assert state.case["notes"] == "new" and state.leaflet is None
