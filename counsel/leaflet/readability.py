@@ -12,8 +12,10 @@ from counsel.leaflet.viewmodel import Item, LeafletSection, LeafletView
 
 TARGET_GRADE = 6.0
 MAX_GRADE = 8.0
-_SKIP = {"lang", "title", "paper", "training_text", "footer", "running", "sources", "rows",
-         "times", "pharmacy_phone", "pharmacy_address", "date"}  # tables, dates, metadata
+# Not prose: ids, names, tables, dates and metadata (names would score as long "words").
+_SKIP = {"id", "kind", "lang", "title", "paper", "training_text", "footer", "running", "sources",
+         "rows", "times", "name", "pharmacy_name", "pharmacy_phone", "pharmacy_address", "date",
+         "prescriber"}
 
 
 def _sentence(text: str) -> str:
@@ -32,7 +34,7 @@ def _walk(value: Any, out: list[str]) -> None:
             _walk(v, out)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            if f.name in _SKIP or f.name == "kind":
+            if f.name in _SKIP:
                 continue
             _walk(getattr(value, f.name), out)
 
