@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from counsel import paths
 from counsel.core.case import load_case
-from counsel.core.content import Catalog, default_catalog
+from counsel.core.content import Catalog
 from counsel.core.errors import CaseError
 from counsel.gui import printing, steps
 from counsel.gui.dialogs import FileDialogs, Messages, SettingsDialog
@@ -35,7 +35,7 @@ from counsel.gui.pages.leaflet import LeafletPage
 from counsel.gui.pages.patient import PatientPage
 from counsel.gui.pages.schedule import SchedulePage
 from counsel.gui.preview import PreviewController, PreviewOptions, warm_up
-from counsel.gui.session_model import SessionModel
+from counsel.gui.session_model import SessionModel, shared_catalog
 from counsel.gui.settings import AppSettings, load_settings, save_settings
 from counsel.gui.widgets import named, scaled_font, scrolled
 from counsel.gui.worker import Worker
@@ -207,9 +207,16 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ start-up
     def start_background(self) -> None:
         """After the window shows: load the content and warm WeasyPrint up, both off the UI thread."""
-        self.worker.submit(default_catalog, self._on_catalog, self._on_engine_error)
-        self.worker.submit(warm_up, lambda _r: self._on_engine_ready(), self._on_engine_error)
+        # WeasyPrint first: it is the slow part of the first preview. The content is small; if a case
+        # is opened meanwhile, the UI thread loads it (once, see shared_catalog).
+        self.worker.submit(self._warm_up, lambda _r: self._on_engine_ready(), self._on_engine_error)
+        self.worker.submit(shared_catalog, self._on_catalog, self._on_engine_error)
         self.show_printers()
+
+    def _warm_up(self) -> None:
+        """Worker job: warm WeasyPrint up, unless a real render is already waiting (it warms up too)."""
+        if not self.preview.has_request():  # a plain attribute read: safe from the worker thread
+            warm_up()
 
     def show_printers(self) -> None:
         default = self.settings.printer or printing.default_printer()
@@ -286,6 +293,7 @@ class MainWindow(QMainWindow):
 
     def _on_result_changed(self) -> None:
         model = self.model
+        self.refresh_preview(now=False)  # first, so the worker starts while the pages update
         self.patient.show_error(None if model.pristine else model.error)
         self.patient.show_recognition(model.result)
         self.checklist.show_result(model.result, model.session)
@@ -297,7 +305,6 @@ class MainWindow(QMainWindow):
         )
         self.leaflet.set_available(model.result is not None)
         self._show_readiness()
-        self.refresh_preview(now=False)
         self.refresh_steps()
         self._update_title()
 

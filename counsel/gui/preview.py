@@ -94,6 +94,10 @@ class PreviewController(QObject):
         else:
             self._timer.start()
 
+    def has_request(self) -> bool:
+        """A case has been handed over for rendering (so a render is queued, running or done)."""
+        return self._wanted is not None
+
     def busy(self) -> bool:
         return self._running is not None or self._timer.isActive()
 

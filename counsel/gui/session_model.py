@@ -3,6 +3,7 @@ and announces every change (`changed`) so autosave and records can hook in later
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -10,10 +11,23 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from counsel.core.case import parse_case
+from counsel.core.content import Catalog, default_catalog
 from counsel.core.errors import CaseError
 from counsel.core.rules import Counselling
 from counsel.services.casework import counsel
 from counsel.services.session import CounsellingSession, LeafletOutput, MarkStatus
+
+_CATALOG_LOCK = threading.Lock()
+
+
+def shared_catalog() -> Catalog:
+    """The shipped content, loaded once: a second caller waits instead of loading it again.
+
+    The worker loads it at start-up; if the user opens a case first, the UI thread loads it and the
+    worker then finds it cached.
+    """
+    with _CATALOG_LOCK:
+        return default_catalog()
 
 
 class SessionModel(QObject):
@@ -50,7 +64,7 @@ class SessionModel(QObject):
         before = self.result.schedule if self.result else None
         try:
             case = parse_case(self.session.case_data, today=self._today())
-            self.result = counsel(case)
+            self.result = counsel(case, catalog=shared_catalog())
             self.error = None
         except CaseError as exc:
             self.result = None

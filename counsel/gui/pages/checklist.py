@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -124,9 +125,10 @@ class ChecklistPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.cards: dict[str, PointCard] = {}
-        self.ack_boxes: dict[str, QCheckBox] = {}
+        self._cards: dict[str, PointCard] = {}
+        self._ack_boxes: dict[str, QCheckBox] = {}
         self._signature: object = None
+        self._pending: tuple[Counselling | None, CounsellingSession] | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Checklist progress")
@@ -169,8 +171,34 @@ class ChecklistPage(QWidget):
         )
         if signature != self._signature:
             self._signature = signature
-            self._rebuild(result, session)
+            # Building ~20 cards takes a noticeable slice of the UI thread: do it only when the
+            # page is on screen (or its cards are asked for), not on every edit in step 1.
+            self._pending = (result, session)
+            if self.isVisible():
+                self.ensure_built()
         self.update_summary(result, session)
+
+    def ensure_built(self) -> None:
+        if self._pending is not None:
+            result, session = self._pending
+            self._pending = None
+            self._rebuild(result, session)
+
+    @property
+    def cards(self) -> dict[str, PointCard]:
+        """The point cards by point id (built on first use)."""
+        self.ensure_built()
+        return self._cards
+
+    @property
+    def ack_boxes(self) -> dict[str, QCheckBox]:
+        """The acknowledgement check boxes by warning code (built on first use)."""
+        self.ensure_built()
+        return self._ack_boxes
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        self.ensure_built()
+        super().showEvent(event)
 
     def _rebuild(self, result: Counselling | None, session: CounsellingSession) -> None:
         while self.content_layout.count():
@@ -182,8 +210,8 @@ class ChecklistPage(QWidget):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
-        self.cards.clear()
-        self.ack_boxes.clear()
+        self._cards.clear()
+        self._ack_boxes.clear()
         if result is None:
             return
         if result.warnings:
@@ -196,7 +224,7 @@ class ChecklistPage(QWidget):
             for point in section.points:
                 card = PointCard(point, session.mark_of(point.id))
                 card.marked.connect(self.mark_changed)
-                self.cards[point.id] = card
+                self._cards[point.id] = card
                 self.content_layout.addWidget(card)
 
     def _warnings_box(self, result: Counselling, session: CounsellingSession) -> QGroupBox:
@@ -213,7 +241,7 @@ class ChecklistPage(QWidget):
             check.setChecked(warning.code in session.acknowledged)
             code = warning.code
             check.toggled.connect(lambda on, code=code: self.acknowledged.emit(code, on))
-            self.ack_boxes[code] = check
+            self._ack_boxes[code] = check
             layout.addWidget(text)
             layout.addWidget(check)
         return box
