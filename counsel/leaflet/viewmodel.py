@@ -93,7 +93,8 @@ class CalendarRow:
 class Calendar:
     title: str
     intro: tuple[Item, ...]
-    dose_heading: str  # "Each dose (10 mg tablets)": rows then say just "½ tablet"
+    dose_heading: str
+    product: str  # "10 mg tablets": rows then say just "½ tablet"
     times: tuple[str, ...]
     rows: tuple[CalendarRow, ...]
     final: str
@@ -377,12 +378,14 @@ def _calendar(result: Counselling, loc: LeafletLocale,
         else f"{_strength_words(rx)} liquid"
     return Calendar(
         title="Your dose calendar",
-        dose_heading=f"Each dose ({product})",
+        dose_heading="Each dose",
+        product=product,
         intro=tuple(Item("p", "", p.patient_text) for p in points),
         times=times,
         rows=tuple(rows),
         final=final,
-        note=note + (" " if note else "") + "Tick a box each time you take a dose.",
+        note=(f"Amounts are for your {product}. " + note + (" " if note else "")
+              + "Tick a box each time you take a dose."),
     )
 
 

@@ -65,7 +65,8 @@ def test_titration_shows_first_step_and_a_daily_calendar() -> None:
                                           "Thu, Nov 26", "Fri, Nov 27", "Sat, Nov 28"]
     assert [r.new_step for r in cal.rows] == [True, False, False, True, False, False]
     assert cal.final.startswith("From Sunday, November 29, 2026: 15 mg (1½ tablets of 10 mg)")
-    assert cal.dose_heading == "Each dose (10 mg tablets)"
+    assert cal.product == "10 mg tablets"
+    assert cal.note.startswith("Amounts are for your 10 mg tablets.")
     assert cal.intro and "step by step" in cal.intro[0].lines[0]
     assert all("calendar" not in " ".join(i.lines) for s in view.sections for i in s.items
                if s.id == "titration")
