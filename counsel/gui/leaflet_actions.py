@@ -119,7 +119,9 @@ class LeafletActions(QObject):
             target = Path(printer.outputFileName())  # "Print to file" in the dialog: write our own PDF
             self._with_pdf(lambda pdf: self._write(target, pdf))
             return
-        name, copies = printer.printerName() or wanted or printers[0], printer.copyCount()
+        chosen = printer.printerName()
+        name = chosen if chosen in printers else (wanted or printers[0])
+        copies = printer.copyCount()
         self._with_pdf(lambda pdf: self._spool(pdf, name, copies, printer))
 
     def _spool(self, pdf: bytes, name: str, copies: int, printer: QPrinter) -> None:
@@ -133,8 +135,9 @@ class LeafletActions(QObject):
             self._printed(name, "painted")
             return
         self.w.statusBar().showMessage(f"Sending the leaflet to {name}…")
+        paper = self.w.leaflet.paper_value()
         self.w.worker.submit(
-            lambda: printing.send_with_lp(pdf, name, copies, lp),
+            lambda: printing.send_with_lp(pdf, name, copies, lp, paper),
             lambda answer: self._printed(name, str(answer)),
             lambda message: self._fail(f"Printing on {name} failed: {message}"),
         )

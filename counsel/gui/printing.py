@@ -38,11 +38,13 @@ def lp_path() -> str | None:
     return shutil.which("lp")
 
 
-def lp_command(lp: str, printer: str, copies: int, path: Path) -> list[str]:
-    return [lp, "-d", printer, "-n", str(max(copies, 1)), "-t", JOB_TITLE, str(path)]
+def lp_command(lp: str, printer: str, copies: int, path: Path, paper: str = "a4") -> list[str]:
+    # media= keeps the leaflet's own paper size; otherwise the queue's default (often A4) rescales it.
+    media = "Letter" if paper == "letter" else "A4"
+    return [lp, "-d", printer, "-n", str(max(copies, 1)), "-t", JOB_TITLE, "-o", f"media={media}", str(path)]
 
 
-def send_with_lp(pdf: bytes, printer: str, copies: int, lp: str) -> str:
+def send_with_lp(pdf: bytes, printer: str, copies: int, lp: str, paper: str = "a4") -> str:
     """Runs in the worker: spool the PDF with lp; returns lp's one-line answer (the request id)."""
     fd, name = tempfile.mkstemp(prefix="counsel-leaflet-", suffix=".pdf")
     path = Path(name)
@@ -51,7 +53,7 @@ def send_with_lp(pdf: bytes, printer: str, copies: int, lp: str) -> str:
             handle.write(pdf)
         try:
             done = subprocess.run(
-                lp_command(lp, printer, copies, path),
+                lp_command(lp, printer, copies, path, paper),
                 capture_output=True,
                 text=True,
                 timeout=LP_TIMEOUT_S,

@@ -107,7 +107,8 @@ def test_print_sends_the_pdf_with_lp(opened: MainWindow, modal_log: DialogLog, m
         opened.actions_by_name["print"].trigger()
     assert blocker.args == ["request id is FakeQueue-7 (1 file(s))"]
     args = log.read_text(encoding="utf-8").splitlines()
-    assert args[:6] == ["-d", "FakeQueue", "-n", "1", "-t", "Counsel leaflet"]  # no patient data in the title
+    # No patient data in the job title; the PDF's own paper size is asked for.
+    assert args[:8] == ["-d", "FakeQueue", "-n", "1", "-t", "Counsel leaflet", "-o", "media=A4"]
     assert (tmp_path / "spooled.pdf").read_bytes() == opened.preview.pdf
     assert not Path(args[-1]).exists()  # the temporary copy is removed
     assert opened.step_states()[3] == "done"
@@ -137,3 +138,14 @@ def test_print_cancelled_does_nothing(opened: MainWindow, modal_log: DialogLog, 
     opened.actions_by_name["print"].trigger()
     assert modal_log.names() == ["print"]
     assert opened.model.session.leaflet_output == ""
+
+
+def test_qt_fallback_paints_every_page(opened: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "painted.pdf"))
+    pages = printing.paint_pdf(opened.preview.pdf, printer, dpi=72)
+    assert pages == opened.leaflet.document.pageCount() >= 2
+    assert len(PdfReader(tmp_path / "painted.pdf").pages) == pages
