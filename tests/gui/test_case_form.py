@@ -142,3 +142,19 @@ def test_unrecognised_medicine_flagged_and_completer_offers_names(started: MainW
     texts = [editor.list.item(i).text() for i in range(editor.list.count())]
     assert any("Ginkgo leaf tea" in t and "not recognised" in t for t in texts)
     assert any(t.startswith("OxyContin") and "opioid" in t for t in texts)
+
+
+@pytest.mark.parametrize("path", sorted(paths.EXAMPLES_DIR.glob("*.json")), ids=lambda p: p.name)
+def test_every_example_opens_on_every_page(window: MainWindow, path: Path) -> None:
+    assert window.open_case_file(path)
+    result = window.model.result
+    assert result is not None
+    assert result.case == load_case(path, today=TODAY)  # the form loses nothing
+    window.go_to(1)
+    assert set(window.checklist.cards) == set(result.point_ids())
+    assert set(window.checklist.ack_boxes) == {w.code for w in result.warnings}
+    window.go_to(2)
+    if result.schedule:
+        assert window.schedule.table.rowCount() == len(result.schedule)
+    else:
+        assert "pump" in window.schedule.empty.text()

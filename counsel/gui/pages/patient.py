@@ -430,7 +430,9 @@ class PatientPage(QWidget):
             patient[key] = box.isChecked()
         patient["kidney_function"] = self.kidney.currentData()
         put(patient, "crcl_ml_min", self.crcl.value() if self.crcl.value() >= 0 else None)
-        patient["conditions"] = [v for v, box in self.conditions.items() if box.isChecked()]
+        ticked = [v for v, box in self.conditions.items() if box.isChecked()]
+        before = [c for c in patient.get("conditions") or [] if c in ticked]  # keep the file's order
+        patient["conditions"] = before + [c for c in ticked if c not in before]
         patient["alcohol"] = self.alcohol.currentData()
         patient["other_medicines"] = self.medicines.medicines()
 
