@@ -7,6 +7,7 @@ only lay these out. Point text (patient_text) prints as written in the monograph
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -211,7 +212,7 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
             pharmacy_address=case.pharmacy.address.strip(),
         ),
         doses=_doses(result, loc, how_to_section),
-        key_warnings=tuple(Item("key", p.point.title, p.patient_text) for p in key_points),
+        key_warnings=tuple(Item("key", p.point.title, _lines(p)) for p in key_points),
         calendar=calendar,
         sections=tuple(sections),
         closing=closing,
@@ -266,8 +267,20 @@ def times_text(times: list[str]) -> str:
     return ", ".join(times[:-1]) + " and " + times[-1]
 
 
+_UNIT_RE = re.compile(r"(\d) (mg|mL|mcg|°C|hours?|days?|weeks?)\b")
+
+
+def keep_units(text: str) -> str:
+    """'60 mg' never breaks across lines: a no-break space between a number and its unit."""
+    return _UNIT_RE.sub("\\1\u00a0\\2", text)
+
+
+def _lines(p: SelectedPoint) -> tuple[str, ...]:
+    return tuple(keep_units(line) for line in p.patient_text)
+
+
 def _item(p: SelectedPoint, sr: SectionResult) -> Item:
-    lines = p.patient_text
+    lines = _lines(p)
     if sr.section.topic == "side_effects":
         if len(lines) >= 3:
             kind: ItemKind = "urgent" if p.point.critical else "list"
@@ -380,7 +393,7 @@ def _calendar(result: Counselling, loc: LeafletLocale,
         title="Your dose calendar",
         dose_heading="Each dose",
         product=product,
-        intro=tuple(Item("p", "", p.patient_text) for p in points),
+        intro=tuple(Item("p", "", _lines(p)) for p in points),
         times=times,
         rows=tuple(rows),
         final=final,
