@@ -10,6 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from counsel import paths
@@ -55,6 +56,16 @@ def _page_css(paper: Paper) -> Any:
     eng = _engine()
     return eng.weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[paper]}; }}",
                               font_config=eng.font_config, url_fetcher=eng.fetcher)
+
+
+def stylesheet_files(*, large_print: bool, training: bool) -> list[Path]:
+    """The CSS files of a leaflet, in cascade order (the page size is added by the renderer)."""
+    names = ["fonts.css", "leaflet.css"]
+    if large_print:
+        names.append("leaflet-large.css")
+    if training:
+        names.append("leaflet-training.css")
+    return [CSS_DIR / n for n in names]
 
 
 def stylesheets(*, paper: Paper, large_print: bool, training: bool) -> list[Any]:

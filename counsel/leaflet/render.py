@@ -10,7 +10,7 @@ from counsel.leaflet.environment import render_html
 from counsel.leaflet.errors import LeafletError
 from counsel.leaflet.fonts import missing_glyphs
 from counsel.leaflet.options import PAPERS, LeafletOptions
-from counsel.leaflet.pdf import html_to_pdf
+from counsel.leaflet.pdf import html_to_pdf, stylesheet_files
 from counsel.leaflet.readability import prose
 from counsel.leaflet.viewmodel import LeafletView, build_view
 
@@ -53,6 +53,16 @@ def leaflet_html(result: Counselling, options: LeafletOptions, *,
     view = build_view(result, options, today=today)
     check_printable(result, view)
     return view, render_html(view)
+
+
+def standalone_html(html: str, view: LeafletView) -> str:
+    """The HTML with links to its stylesheets, so the saved file looks right in a browser.
+
+    (WeasyPrint gets the parsed, cached stylesheets instead.)"""
+    links = "".join(f'<link rel="stylesheet" href="{path.as_uri()}">\n'
+                    for path in stylesheet_files(large_print=view.large_print,
+                                                 training=view.training))
+    return html.replace("</head>", links + "</head>", 1)
 
 
 def leaflet_pdf(result: Counselling, options: LeafletOptions, *,

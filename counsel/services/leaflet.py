@@ -58,13 +58,13 @@ def write_leaflet(result: Counselling, options: LeafletOptions, out: Path, *, to
     Nothing is written unless the whole render succeeds.
     """
     from counsel.leaflet.output import write_atomic
-    from counsel.leaflet.render import leaflet_pdf
+    from counsel.leaflet.render import leaflet_pdf, standalone_html
 
     check_output_paths(out, html_out)
-    _, html, pdf = leaflet_pdf(result, options, today=today)
+    view, html, pdf = leaflet_pdf(result, options, today=today)
     write_atomic(out, pdf)
     if html_out is not None:
-        write_atomic(html_out, html.encode("utf-8"))
+        write_atomic(html_out, standalone_html(html, view).encode("utf-8"))
     return pdf
 
 

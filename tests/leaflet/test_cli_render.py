@@ -39,7 +39,9 @@ def test_render_writes_pdf_and_html(capsys: pytest.CaptureFixture[str], tmp_path
     code, stdout, err = cli(capsys, "render", STANDARD, "-o", out, "--html", html, "--paper", "letter")
     assert code == 0, err
     assert out.read_bytes().startswith(b"%PDF-")
-    assert "<html lang=\"en-US\"" in html.read_text(encoding="utf-8")
+    saved = html.read_text(encoding="utf-8")
+    assert "<html lang=\"en-US\"" in saved
+    assert 'css/leaflet.css">' in saved and "Maria Lopez" in saved
     assert f"wrote {out}" in stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["leaflet.html", "leaflet.pdf"]
 
