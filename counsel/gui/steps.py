@@ -19,9 +19,11 @@ COLOURS: dict[str, str] = {
 
 
 def patient_state(pristine: bool, error: CaseError | None) -> StepState:
-    if pristine and error is not None:
+    if error is None:
+        return "done"
+    if pristine:
         return "not started"
-    return "needs attention" if error is not None else "done"
+    return "in progress" if error.problem.startswith("missing") else "needs attention"
 
 
 def checklist_state(result: Counselling | None, session: CounsellingSession) -> StepState:

@@ -23,8 +23,9 @@ def test_validation_message_sits_next_to_the_field(window: MainWindow, modal_log
     # Still missing a strength: one message, by the strength field.
     assert window.model.error is not None
     assert window.model.error.field == "prescription.strength"
-    assert page.error_text("prescription.strength")
-    assert page.banner.isVisibleTo(page)
+    assert page.error_text("prescription.strength") == "missing (required)"
+    assert page.banner.text() == "Still needed: Strength."  # incomplete, not wrong: calm wording
+    assert window.step_states()[0] == "in progress"
     page.strength.setCurrentText("ten")
     assert "is not a strength like '10 mg'" in page.error_text("prescription.strength")
     page.strength.setCurrentText("10 mg")

@@ -30,7 +30,15 @@ from counsel.core.errors import CaseError
 from counsel.core.rules import Counselling
 from counsel.gui.pages import choices
 from counsel.gui.pages.medicines import MedicinesEditor
-from counsel.gui.widgets import ERROR_STYLE, error_label, hint_label, named
+from counsel.gui.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label, named
+
+BANNER_PROBLEM = ERROR_STYLE + "padding: 6px; border: 1px solid #a40000;"
+BANNER_NEEDED = HINT_STYLE + "padding: 6px; border: 1px solid #9a9a9a;"
+
+
+def is_missing(error: CaseError) -> bool:
+    """A required field not filled in yet (as opposed to a wrong value)."""
+    return error.problem.startswith("missing")
 
 
 def _combo(name: str, options: list[tuple[str, str]]) -> QComboBox:
@@ -124,7 +132,7 @@ class PatientPage(QWidget):
 
     def _build_ui(self) -> None:
         self.banner = QLabel()
-        self.banner.setStyleSheet(ERROR_STYLE + "padding: 6px; border: 1px solid #a40000;")
+        self.banner.setStyleSheet(BANNER_PROBLEM)
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Problem with the case")
         self.banner_button = named(QPushButton("Show field"), "Show the field with the problem")
@@ -574,12 +582,19 @@ class PatientPage(QWidget):
             parts.pop()
         key = ".".join(parts)
         where = choices.field_label(error.field)
+        incomplete = is_missing(error)  # still being filled in: calm, not red
         if key:
             label = self._fields[key][1]
             label.setText(error.problem)
+            label.setStyleSheet(HINT_STYLE if incomplete else ERROR_STYLE)
             label.show()
             self._error_field = key
-        self.banner.setText(f"Check {where}: {error.problem}" if where else error.problem)
+        if incomplete:
+            self.banner.setStyleSheet(BANNER_NEEDED)
+            self.banner.setText(f"Still needed: {where}." if where else error.problem)
+        else:
+            self.banner.setStyleSheet(BANNER_PROBLEM)
+            self.banner.setText(f"Check {where}: {error.problem}" if where else error.problem)
         self.banner.show()
         self.banner_button.setVisible(bool(key))
 
