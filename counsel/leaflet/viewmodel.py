@@ -216,7 +216,7 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
         calendar=calendar,
         sections=tuple(sections),
         closing=closing,
-        wallet=_wallet(result, loc, medicine, name),
+        wallet=_wallet(result, loc, medicine, name, today),
         disclaimer=mono.disclaimer.strip(),
         footer=footer,
         running=f"{medicine}" + (f" — {name}" if name else ""),
@@ -402,7 +402,8 @@ def _calendar(result: Counselling, loc: LeafletLocale,
     )
 
 
-def _wallet(result: Counselling, loc: LeafletLocale, medicine: str, name: str) -> WalletCard:
+def _wallet(result: Counselling, loc: LeafletLocale, medicine: str, name: str,
+            today: date) -> WalletCard:
     mono, rx = result.monograph, result.case.prescription
     pharmacy = result.case.pharmacy
     drug = mono.name.lower()
@@ -413,11 +414,13 @@ def _wallet(result: Counselling, loc: LeafletLocale, medicine: str, name: str) -
         now = step.dose_mg if step is not None and step.dose_mg > 0 else rx.dose_mg
         times = times_text([clock_time(t, loc) for t in rx.times])
         dose = f"{mg(now)} at {times}"
+        if step is not None and step.start > today:
+            dose = f"From {short_date(step.start, loc)}: {dose}"
         steps = result.schedule
         if len(steps) > 1:
             target = steps[-1].dose_mg
-            dose = f"Now {dose}, " + (f"going up step by step to {mg(target)}."
-                                      if target > now else "coming down step by step.")
+            dose += (f", going up step by step to {mg(target)}." if target > now
+                     else ", coming down step by step.")
         else:
             dose += "."
     return WalletCard(

@@ -149,7 +149,9 @@ def test_notes_follow_up_and_wallet_card(leaflets: dict[str, Rendered]) -> None:
     assert "Your next check-up is on Monday, December 21, 2026." in leaflets[STANDARD].text
     assert "I take baclofen — do not stop it suddenly" in last
     assert "Name: Maria Lopez" in last
-    assert "Dose: Now 5 mg at 8:00 AM, 2:00 PM and 8:00 PM, going up step by step to 20 mg." in last
+    assert "Dose: 5 mg at 8:00 AM, 2:00 PM and 8:00 PM, going up step by step to 20 mg." in last
+    later = leaflets["driver-who-drinks"].pages[-1]  # starts the day after the leaflet is given
+    assert "Dose: From Tue, Nov 24: 10 mg at 7:00 AM, 1:00 PM and 7:00 PM, going up" in later
     assert "Pharmacy: Riverside Pharmacy, (555) 010-2030" in last
 
 
