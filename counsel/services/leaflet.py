@@ -26,10 +26,11 @@ __all__ = [
 
 
 def render_leaflet_html(result: Counselling, options: LeafletOptions, *, today: date) -> str:
-    """The leaflet as HTML (the same markup the PDF is made from)."""
-    from counsel.leaflet.render import leaflet_html
+    """The leaflet as HTML: the markup the PDF is made from, linking its stylesheets."""
+    from counsel.leaflet.render import leaflet_html, standalone_html
 
-    return leaflet_html(result, options, today=today)[1]
+    view, html = leaflet_html(result, options, today=today)
+    return standalone_html(html, view)
 
 
 def render_leaflet_pdf(result: Counselling, options: LeafletOptions, *, today: date) -> bytes:

@@ -136,3 +136,13 @@ def test_view_is_pure_given_the_date() -> None:
     assert a == b
     assert build_view(result, LeafletOptions(), today=date(2027, 1, 1)).header.date \
         == "Friday, January 1, 2027"
+
+
+def test_service_html_is_escaped_and_links_its_stylesheets() -> None:
+    from counsel.services.leaflet import render_leaflet_html
+
+    html = render_leaflet_html(counsel_for(patient={"name": "<b>Bo</b>"}), LeafletOptions(large_print=True),
+                               today=TODAY)
+    assert "For <strong><bdi>&lt;b&gt;Bo&lt;/b&gt;</bdi></strong>" in html
+    assert html.count('<link rel="stylesheet"') == 3  # fonts, leaflet, large print
+    assert "<title>Baclofen leaflet for &lt;b&gt;Bo&lt;/b&gt;</title>" in html
