@@ -15,7 +15,7 @@ MAX_GRADE = 8.0
 # Not prose: ids, names, tables, dates and metadata (names would score as long "words").
 _SKIP = {"id", "kind", "lang", "title", "paper", "training_text", "footer", "running", "sources",
          "rows", "times", "name", "pharmacy_name", "pharmacy_phone", "pharmacy_address", "date",
-         "prescriber"}
+         "prescriber", "given"}
 
 
 def _sentence(text: str) -> str:

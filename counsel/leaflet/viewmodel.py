@@ -108,6 +108,7 @@ class Header:
     name: str
     date: str
     prescriber: str
+    given: str  # "Given on Monday, November 23, 2026. Prescribed by Dr A. Patel."
     pharmacy_name: str
     pharmacy_phone: str
     pharmacy_address: str
@@ -124,11 +125,34 @@ class WalletCard:
 
 
 @dataclass(frozen=True)
+class Labels:
+    """The leaflet's fixed headings and labels (one place for wording and, later, translation)."""
+
+    for_patient: str = "For"
+    your_doses: str = "Your doses"
+    when: str = "When"
+    dose: str = "Dose"
+    how_much: str = "How much to take"
+    key_warnings: str = "Important: read this first"
+    day: str = "Day"
+    every_day: str = "every day"
+    cut_out: str = "Cut out this card and keep it with you."
+    name: str = "Name:"
+    medicine: str = "Medicine:"
+    wallet_dose: str = "Dose:"
+    pharmacy: str = "Pharmacy:"
+
+
+LABELS = Labels()
+
+
+@dataclass(frozen=True)
 class LeafletView:
     """Everything the template prints, as strings (already formatted for the locale)."""
 
     lang: str
     title: str
+    labels: Labels
     large_print: bool
     paper: Paper
     training: bool
@@ -198,6 +222,7 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
     return LeafletView(
         lang=loc.tag,
         title=title,
+        labels=LABELS,
         large_print=large,
         paper=options.paper,
         training=options.training,
@@ -207,6 +232,7 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
             name=name,
             date=long_date(today, loc),
             prescriber=(rx.prescriber or "").strip(),
+            given=_given(long_date(today, loc), (rx.prescriber or "").strip()),
             pharmacy_name=case.pharmacy.name.strip(),
             pharmacy_phone=case.pharmacy.phone.strip(),
             pharmacy_address=case.pharmacy.address.strip(),
@@ -222,6 +248,10 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
         running=f"{medicine}" + (f" — {name}" if name else ""),
         sources=tuple(sources),
     )
+
+
+def _given(when: str, prescriber: str) -> str:
+    return f"Given on {when}." + (f" Prescribed by {prescriber}." if prescriber else "")
 
 
 def _topic_rank(sr: SectionResult) -> int:

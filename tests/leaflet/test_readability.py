@@ -21,7 +21,7 @@ def test_prose_is_what_prints_and_skips_ids_and_tables() -> None:
     path = next(p for p in EXAMPLES if p.stem == "standard-adult-start")
     view = build_view(counsel_file(path, today=TODAY), LeafletOptions(), today=TODAY)
     text = prose(view)
-    assert "Your doses." not in text  # the fixed headings live in the template, not the view
+    assert "Your doses." in text and "Important: read this first." in text  # fixed headings count
     assert any(s.startswith("Do not stop taking baclofen suddenly") for s in text)
     assert "side_effects." not in text and "Maria Lopez." not in text
     assert "Morning." not in text and "5 mg." not in text  # timetable cells are not sentences
