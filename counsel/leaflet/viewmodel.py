@@ -176,7 +176,7 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
     rx = case.prescription
     loc = leaflet_locale(case.patient.language, case.region)
     large = case.patient.large_print if options.large_print is None else options.large_print
-    medicine = medicine_text(mono, rx)
+    medicine = keep_units(medicine_text(mono, rx))
     name = (case.patient.name or "").strip()
 
     dosing = [s for s in result.sections if s.section.topic == "dosing"]
@@ -426,7 +426,7 @@ def _calendar(result: Counselling, loc: LeafletLocale,
         intro=tuple(Item("p", "", _lines(p)) for p in points),
         times=times,
         rows=tuple(rows),
-        final=final,
+        final=keep_units(final),
         note=(f"Amounts are for your {product}. " + note + (" " if note else "")
               + "Tick a box each time you take a dose."),
     )
@@ -457,7 +457,7 @@ def _wallet(result: Counselling, loc: LeafletLocale, medicine: str, name: str,
         heading=f"I take {drug} — do not stop it suddenly",
         name=name,
         medicine=medicine,
-        dose=dose,
+        dose=keep_units(dose),
         pharmacy_name=pharmacy.name.strip(),
         pharmacy_phone=pharmacy.phone.strip(),
     )

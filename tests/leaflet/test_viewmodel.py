@@ -49,7 +49,7 @@ def test_timetable_rows_for_each_dose_time() -> None:
 def test_liquid_amounts_in_ml_with_concentration() -> None:
     view = view_for(prescription={"form": "oral_solution", "strength": "10 mg/5 mL", "dose_mg": 5})
     assert view.doses.rows[0].amount == "2.5 mL of 10 mg/5 mL liquid"
-    assert view.header.medicine == "Baclofen oral solution (liquid), 10 mg in 5 mL"
+    assert view.header.medicine == "Baclofen oral solution (liquid), 10\u00a0mg in 5\u00a0mL"
 
 
 def test_titration_shows_first_step_and_a_daily_calendar() -> None:
@@ -64,7 +64,7 @@ def test_titration_shows_first_step_and_a_daily_calendar() -> None:
     assert [r.date for r in cal.rows] == ["Mon, Nov 23", "Tue, Nov 24", "Wed, Nov 25",
                                           "Thu, Nov 26", "Fri, Nov 27", "Sat, Nov 28"]
     assert [r.new_step for r in cal.rows] == [True, False, False, True, False, False]
-    assert cal.final.startswith("From Sunday, November 29, 2026: 15 mg (1½ tablets of 10 mg)")
+    assert cal.final.startswith("From Sunday, November 29, 2026: 15\u00a0mg (1½ tablets of 10\u00a0mg)")
     assert cal.product == "10 mg tablets"
     assert cal.note.startswith("Amounts are for your 10 mg tablets.")
     assert cal.intro and "step by step" in cal.intro[0].lines[0]
