@@ -26,6 +26,16 @@ from counsel.gui.settings import AppSettings
 from counsel.gui.widgets import named
 
 
+def _back_to(parent: QWidget | None) -> None:
+    """Give the keyboard back to the main window after a modal closes.
+
+    Without a window manager (kiosk set-ups, Xvfb) nobody re-activates the parent, and keys typed
+    next would go nowhere.
+    """
+    if parent is not None:
+        parent.window().activateWindow()  # Qt then restores the focus the window had before
+
+
 class CriticalConfirmDialog(QDialog):
     """Lists critical points not yet discussed; going on needs a deliberate tick and click."""
 
@@ -64,7 +74,9 @@ class CriticalConfirmDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, titles: list[str], action: str) -> bool:
         """True only if the pharmacist ticks the confirmation and chooses to go on."""
-        return cls(titles, action, parent).exec() == QDialog.DialogCode.Accepted
+        accepted = cls(titles, action, parent).exec() == QDialog.DialogCode.Accepted
+        _back_to(parent)
+        return accepted
 
 
 class NoPrinterDialog:
@@ -85,6 +97,7 @@ class NoPrinterDialog:
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(save)
         box.exec()
+        _back_to(parent)
         return box.clickedButton() is save
 
 
@@ -95,23 +108,28 @@ class PrintDialog:
     def ask(cls, parent: QWidget | None, printer: QPrinter) -> bool:
         dialog = QPrintDialog(printer, parent)
         dialog.setWindowTitle("Print leaflet")
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        _back_to(parent)
+        return accepted
 
 
 class FileDialogs:
     @classmethod
     def open_case(cls, parent: QWidget | None, folder: Path) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(parent, "Open case", str(folder), "Case files (*.json)")
+        _back_to(parent)
         return Path(name) if name else None
 
     @classmethod
     def save_case(cls, parent: QWidget | None, suggested: Path) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, "Save case", str(suggested), "Case files (*.json)")
+        _back_to(parent)
         return Path(name) if name else None
 
     @classmethod
     def save_pdf(cls, parent: QWidget | None, suggested: Path) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, "Save leaflet", str(suggested), "PDF files (*.pdf)")
+        _back_to(parent)
         if not name:
             return None
         path = Path(name)
@@ -124,10 +142,12 @@ class Messages:
     @classmethod
     def warn(cls, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.warning(parent, title, text)
+        _back_to(parent)
 
     @classmethod
     def info(cls, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
+        _back_to(parent)
 
     @classmethod
     def discard_changes(cls, parent: QWidget | None) -> bool:
@@ -138,6 +158,7 @@ class Messages:
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
+        _back_to(parent)
         return answer == QMessageBox.StandardButton.Discard
 
 
@@ -206,4 +227,6 @@ class SettingsDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, settings: AppSettings, printers: list[str]) -> AppSettings | None:
         dialog = cls(settings, printers, parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        _back_to(parent)
+        return dialog.values() if accepted else None

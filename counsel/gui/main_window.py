@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -259,6 +260,18 @@ class MainWindow(QMainWindow):
         self.hint.setText(STEP_HINTS[index])
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(self.pages) - 1)
+        if QApplication.focusWidget() is not self.sidebar:
+            self._focus_first(self.pages[index])  # keyboard users land inside the new page
+
+    @staticmethod
+    def _focus_first(page: QWidget) -> None:
+        widget = page.nextInFocusChain()
+        while widget is not page and widget is not None:
+            if page.isAncestorOf(widget) and widget.isVisibleTo(page) and widget.isEnabled() \
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def step_states(self) -> list[steps.StepState]:
         result, session = self.model.result, self.model.session

@@ -83,7 +83,7 @@ def window(qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def started(window: MainWindow, qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
     """A window whose content and leaflet engine have loaded."""
-    with qtbot.waitSignal(window.engine_ready, timeout=60000):
+    with qtbot.waitSignals([window.engine_ready, window.catalog_ready], timeout=60000):
         window.start_background()
     return window
 

@@ -159,3 +159,11 @@ def test_every_example_opens_on_every_page(window: MainWindow, path: Path) -> No
         assert window.schedule.table.rowCount() == len(result.schedule)
     else:
         assert "pump" in window.schedule.empty.text()
+
+
+def test_choosing_a_suggestion_adds_the_full_name(started: MainWindow, qtbot) -> None:
+    editor = started.patient.medicines
+    editor.entry.setText("zopic")
+    editor.completer.activated.emit("zopiclone")  # what Return on a highlighted suggestion does
+    qtbot.waitUntil(lambda: editor.medicines() == ["zopiclone"])
+    assert editor.entry.text() == ""

@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.pdf]
 
 
 def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return text.replace("\xa0", " ")  # the leaflet keeps "10 mg" together with a no-break space
 
 
 def fill_case(win: MainWindow) -> None:

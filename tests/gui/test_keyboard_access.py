@@ -124,3 +124,22 @@ def test_no_horizontal_clipping_at_1280x800(qtbot, scale: float) -> None:
         assert QKeySequence("Ctrl+P") in win.actions_by_name["print"].shortcuts()
     finally:
         QApplication.setFont(original)
+
+
+def test_checklist_tab_order_follows_the_page(window: MainWindow) -> None:
+    assert window.open_case_file(paths.EXAMPLES_DIR / "opioid-and-sleeping-tablet.json")
+    window.go_to(1)
+    page = window.checklist
+    boxes = list(page.ack_boxes.values())
+    cards = list(page.cards.values())
+
+    def next_tab(widget: QWidget) -> QWidget:
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            widget = widget.nextInFocusChain()
+        return widget
+
+    assert next_tab(boxes[0]) is boxes[1]
+    assert next_tab(boxes[-1]) is cards[0].buttons["pending"]
+    assert next_tab(cards[0].reason) is cards[1].buttons["pending"]
+    assert next_tab(cards[-1].reason) is page.notes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -226,6 +228,19 @@ class ChecklistPage(QWidget):
                 card.marked.connect(self.mark_changed)
                 self._cards[point.id] = card
                 self.content_layout.addWidget(card)
+        self._chain_tab_order()
+
+    def _chain_tab_order(self) -> None:
+        """Tab follows the page: warnings, then each point's marks and reason, then the notes.
+
+        Without this, cards built after the notes field would come after it in the focus chain.
+        """
+        order: list[QWidget] = [self.empty_button, *self._ack_boxes.values()]
+        for card in self._cards.values():
+            order += [*card.buttons.values(), card.reason]
+        order.append(self.notes)
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
 
     def _warnings_box(self, result: Counselling, session: CounsellingSession) -> QGroupBox:
         box = QGroupBox("Safety warnings: read and acknowledge each one")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCompleter,
@@ -45,6 +45,7 @@ class MedicinesEditor(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.entry.setCompleter(completer)
+        self.completer = completer
         self.add_button = named(QPushButton("Add"), "Add medicine")
         self.list = named(
             QListWidget(), "Other medicines taken", "Select an entry and press Delete to remove it"
@@ -63,7 +64,10 @@ class MedicinesEditor(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-        self.entry.returnPressed.connect(self.add_from_entry)
+        self.entry.returnPressed.connect(self._on_return)
+        # WORKAROUND: Return on a suggestion reaches returnPressed before the line edit shows the
+        # suggestion, so the typed fragment ("zopic") would be added; take the chosen name instead.
+        completer.activated.connect(self._on_suggestion)  # the str overload (the default)
         self.add_button.clicked.connect(self.add_from_entry)
         self.remove_button.clicked.connect(self.remove_selected)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
@@ -74,6 +78,16 @@ class MedicinesEditor(QWidget):
     def set_catalog(self, catalog: Catalog) -> None:
         self._names.setStringList(catalog.medicines.names())
         self._class_labels = {cid: c.label for cid, c in catalog.medicines.classes.items()}
+
+    def _on_return(self) -> None:
+        popup = self.completer.popup()
+        if popup is not None and popup.isVisible() and popup.currentIndex().isValid():
+            return  # a suggestion is highlighted: _on_suggestion adds it
+        self.add_from_entry()
+
+    def _on_suggestion(self, name: str) -> None:
+        # After the line edit's own handler has put the suggestion in (it runs after this one).
+        QTimer.singleShot(0, lambda: self.add(name))
 
     def completion_names(self) -> list[str]:
         return self._names.stringList()
