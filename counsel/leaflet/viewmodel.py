@@ -415,7 +415,8 @@ def _calendar(result: Counselling, loc: LeafletLocale,
         amount = dose_amount(last.dose_mg, rx)
         final = (f"From {long_date(last.start, loc)}: {amount.mg_text} ({amount.amount_text}) "
                  f"each time, {_COUNT_WORDS.get(n, f'{n} times a day')}. Keep taking this dose.")
-    times = tuple(clock_time(t, loc) for t in rx.times)
+    # Column headings may wrap ("8:00 | AM") in narrow large-print columns.
+    times = tuple(clock_time(t, loc).replace("\u00a0", " ") for t in rx.times)
     form = result.monograph.forms.get(rx.form)
     product = f"{_strength_words(rx)} {form.label}" if form and rx.parsed_strength.per_ml is None \
         else f"{_strength_words(rx)} liquid"
