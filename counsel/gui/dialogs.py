@@ -47,20 +47,20 @@ class CriticalConfirmDialog(QDialog):
         listing = named(QListWidget(), "Critical points not yet discussed")
         listing.addItems(titles)
         self.confirm = named(
-            QCheckBox("I have covered these another way, or will follow them up"),
+            QCheckBox("I have &covered these another way, or will follow them up"),
             "Confirm critical points are covered another way",
         )
         buttons = QDialogButtonBox()
         back = named(
-            buttons.addButton("Go back to the checklist", QDialogButtonBox.ButtonRole.RejectRole),
+            buttons.addButton("&Go back to the checklist", QDialogButtonBox.ButtonRole.RejectRole),
             "Go back to the checklist",
         )
         self.go_on = named(
-            buttons.addButton(f"{action} anyway", QDialogButtonBox.ButtonRole.AcceptRole), f"{action} anyway"
+            buttons.addButton(f"&{action} anyway", QDialogButtonBox.ButtonRole.AcceptRole), f"{action} anyway"
         )
         assert isinstance(back, QPushButton) and isinstance(self.go_on, QPushButton)
         back.setDefault(True)
-        self.go_on.setAutoDefault(False)
+        self.go_on.setAutoDefault(True)  # Enter prints only once the button itself has focus
         self.go_on.setEnabled(False)
         self.confirm.toggled.connect(self.go_on.setEnabled)
         buttons.accepted.connect(self.accept)
@@ -70,6 +70,12 @@ class CriticalConfirmDialog(QDialog):
         layout.addWidget(listing)
         layout.addWidget(self.confirm)
         layout.addWidget(buttons)
+        # Keyboard: tick (Alt+C), then the deliberate action is the next Tab stop (or Alt+P/Alt+S);
+        # Enter alone still means "go back".
+        QWidget.setTabOrder(listing, self.confirm)
+        QWidget.setTabOrder(self.confirm, self.go_on)
+        QWidget.setTabOrder(self.go_on, back)
+        self.confirm.setFocus()  # Space ticks it, Tab reaches the action; Enter alone goes back
 
     @classmethod
     def ask(cls, parent: QWidget | None, titles: list[str], action: str) -> bool:

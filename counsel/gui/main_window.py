@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -261,7 +261,10 @@ class MainWindow(QMainWindow):
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(self.pages) - 1)
         if QApplication.focusWidget() is not self.sidebar:
-            self._focus_first(self.pages[index])  # keyboard users land inside the new page
+            # Keyboard users land inside the new page. Deferred: cards a page has just built are
+            # shown by a queued call, and only then can they take focus.
+            page = self.pages[index]
+            QTimer.singleShot(0, lambda: self._focus_first(page))
 
     @staticmethod
     def _focus_first(page: QWidget) -> None:

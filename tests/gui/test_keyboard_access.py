@@ -143,3 +143,13 @@ def test_checklist_tab_order_follows_the_page(window: MainWindow) -> None:
     assert next_tab(boxes[-1]) is cards[0].buttons["pending"]
     assert next_tab(cards[0].reason) is cards[1].buttons["pending"]
     assert next_tab(cards[-1].reason) is page.notes
+
+
+def test_changing_step_puts_the_keyboard_in_the_page(window: MainWindow, qtbot) -> None:
+    assert window.open_case_file(paths.EXAMPLES_DIR / "opioid-and-sleeping-tablet.json")
+    window.activateWindow()
+    window.patient.name.setFocus()
+    qtbot.waitUntil(window.patient.name.hasFocus)
+    window.actions_by_name["step2"].trigger()
+    first_warning = next(iter(window.checklist.ack_boxes.values()))
+    qtbot.waitUntil(first_warning.hasFocus)

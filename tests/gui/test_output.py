@@ -150,3 +150,22 @@ def test_qt_fallback_paints_every_page(opened: MainWindow, tmp_path: Path) -> No
     pages = printing.paint_pdf(opened.preview.pdf, printer, dpi=72)
     assert pages == opened.leaflet.document.pageCount() >= 2
     assert len(PdfReader(tmp_path / "painted.pdf").pages) == pages
+
+
+def test_confirm_dialog_needs_the_tick_and_defaults_to_going_back(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from counsel.gui.dialogs import CriticalConfirmDialog
+
+    dialog = CriticalConfirmDialog(["Never stop suddenly"], "Print")
+    qtbot.addWidget(dialog)
+    assert not dialog.go_on.isEnabled()
+    assert not dialog.go_on.isDefault()
+    dialog.confirm.setChecked(True)
+    assert dialog.go_on.isEnabled()
+    following = dialog.confirm.nextInFocusChain()
+    while not following.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        following = following.nextInFocusChain()
+    assert following is dialog.go_on  # tick, Tab, Enter
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        dialog.go_on.click()
