@@ -213,6 +213,10 @@ class MainWindow(QMainWindow):
         self.worker.submit(self._warm_up, lambda _r: self._on_engine_ready(), self._on_engine_error)
         self.worker.submit(shared_catalog, self._on_catalog, self._on_engine_error)
         self.show_printers()
+        if not self.settings.pharmacy_name:
+            self.statusBar().showMessage(
+                "First time here? Add your pharmacy's name and phone in File › Settings (Ctrl+,): "
+                "they fill every new case and print on the leaflet.", 30000)
 
     def _warm_up(self) -> None:
         """Worker job: warm WeasyPrint up, unless a real render is already waiting (it warms up too)."""

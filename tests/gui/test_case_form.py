@@ -167,3 +167,23 @@ def test_choosing_a_suggestion_adds_the_full_name(started: MainWindow, qtbot) ->
     editor.completer.activated.emit("zopiclone")  # what Return on a highlighted suggestion does
     qtbot.waitUntil(lambda: editor.medicines() == ["zopiclone"])
     assert editor.entry.text() == ""
+
+
+def test_medicines_are_checked_while_the_case_is_still_incomplete(started: MainWindow) -> None:
+    editor = started.patient.medicines
+    editor.add("zopiclone")
+    editor.add("Ginkgo leaf tea")
+    assert started.model.result is None  # age etc. still missing
+    texts = [editor.list.item(i).text() for i in range(editor.list.count())]
+    assert texts[0].startswith("zopiclone") and "✓" in texts[0]
+    assert "not recognised" in texts[1]
+
+
+def test_first_start_points_to_settings(qtbot) -> None:
+    from counsel.gui.settings import AppSettings
+
+    win = MainWindow(today=lambda: TODAY, settings=AppSettings())
+    qtbot.addWidget(win)
+    win.start_background()
+    assert "Settings" in win.statusBar().currentMessage()
+    win.worker.wait()

@@ -78,6 +78,8 @@ class MedicinesEditor(QWidget):
     def set_catalog(self, catalog: Catalog) -> None:
         self._names.setStringList(catalog.medicines.names())
         self._class_labels = {cid: c.label for cid, c in catalog.medicines.classes.items()}
+        self._catalog = catalog
+        self.show_recognition(None)
 
     def _on_return(self) -> None:
         popup = self.completer.popup()
@@ -126,8 +128,18 @@ class MedicinesEditor(QWidget):
 
     def show_recognition(self, result: Counselling | None) -> None:
         """Mark each entry recognised (with its class) or not recognised (check interactions by hand)."""
-        known = {r.given.lower(): r for r in result.recognised} if result else {}
-        unknown = {u.lower() for u in result.unrecognised} if result else set()
+        if result is not None:
+            known = {r.given.lower(): r for r in result.recognised}
+            unknown = {u.lower() for u in result.unrecognised}
+        else:  # the case is not complete yet: still tell the pharmacist as they type
+            known, unknown = {}, set()
+            catalog: Catalog | None = getattr(self, "_catalog", None)
+            for name in self.medicines() if catalog is not None else []:
+                hit = catalog.medicines.recognise(name) if catalog is not None else None
+                if hit is None:
+                    unknown.add(name.strip().lower())
+                else:
+                    known[hit.given.lower()] = hit
         for i in range(self.list.count()):
             item = self.list.item(i)
             name = str(item.data(Qt.ItemDataRole.UserRole))
