@@ -145,7 +145,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.menus = {
             name: bar.addMenu(label)
-            for name, label in (("file", "&File"), ("go", "&Go"), ("leaflet", "&Leaflet"), ("help", "&Help"))
+            for name, label in (
+                ("file", "&File"), ("go", "&Go"), ("leaflet", "&Leaflet"), ("tools", "&Tools"),
+                ("help", "&Help"),
+            )
         }
         std = QKeySequence.StandardKey
         self.actions_by_name: dict[str, QAction] = {
@@ -176,6 +179,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name["refresh"] = self._action(
             "leaflet", "&Refresh preview", self.refresh_preview, ("F5",)
         )
+        self.actions_by_name["training"] = self._action("tools", "&Training mode…", self.open_training,
+                                                        ("Ctrl+T",))
         self.actions_by_name["shortcuts"] = self._action(
             "help", "&Keyboard shortcuts", self.show_shortcuts, ("F1",)
         )
@@ -478,6 +483,12 @@ class MainWindow(QMainWindow):
         self.show_printers()
         if self.model.pristine and self.case_path is None:
             self.new_case(ask=False)
+
+    def open_training(self) -> None:
+        """Training stations in their own window (imported on first use: not on the start-up path)."""
+        from counsel.gui.training import open_training_window
+
+        self.training_window = open_training_window(self)
 
     def show_shortcuts(self) -> None:
         lines = [

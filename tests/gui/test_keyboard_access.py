@@ -153,3 +153,13 @@ def test_changing_step_puts_the_keyboard_in_the_page(window: MainWindow, qtbot) 
     window.actions_by_name["step2"].trigger()
     first_warning = next(iter(window.checklist.ack_boxes.values()))
     qtbot.waitUntil(first_warning.hasFocus)
+
+
+def test_training_mode_opens_from_the_tools_menu(window: MainWindow, monkeypatch) -> None:
+    import counsel.gui.training as training
+
+    opened: list[object] = []
+    monkeypatch.setattr(training, "open_training_window", lambda parent: opened.append(parent) or parent)
+    window.actions_by_name["training"].trigger()
+    assert opened == [window]
+    assert "Ctrl+T" in [k.toString() for k in window.actions_by_name["training"].shortcuts()]
