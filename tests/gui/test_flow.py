@@ -121,3 +121,30 @@ def test_failed_render_keeps_last_good_preview(started: MainWindow, qtbot, monke
     assert win.leaflet.document.pageCount() == pages
     assert "Maria Lopez" in win.leaflet.page_text(0)
     assert win.step_states()[3] == "needs attention"
+
+
+def test_leaflet_options_reach_the_pdf(started: MainWindow, qtbot) -> None:
+    from counsel import paths
+
+    win = started
+    assert win.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
+    win.go_to(3)
+    wait_for_preview(win, qtbot)
+    normal_pages = win.leaflet.document.pageCount()
+
+    win.leaflet.paper.setCurrentIndex(win.leaflet.paper.findData("letter"))
+    wait_for_preview(win, qtbot)
+    size = win.leaflet.document.pagePointSize(0)
+    assert (round(size.width()), round(size.height())) == (612, 792)
+
+    win.leaflet.large_print.setChecked(True)  # the case's own large-print answer changes too
+    assert win.patient.large_print.isChecked()
+    assert win.model.session.case_data["patient"]["large_print"] is True
+    wait_for_preview(win, qtbot)
+    assert win.leaflet.document.pageCount() > normal_pages
+
+    win.leaflet.region.setCurrentIndex(win.leaflet.region.findData("uk"))
+    assert win.patient.region.currentData() == "uk"
+    result = win.model.result
+    assert result is not None and result.region.label == "UK SmPC"
+    wait_for_preview(win, qtbot)
