@@ -26,7 +26,7 @@ CASE = ROOT / "examples" / "standard-adult-start.json"
 TARGETS = {"window_shown_s": 0.8, "first_preview_s": 2.5, "edit_preview_s": 0.5}
 
 
-def child(case: Path) -> int:
+def child(case: Path, open_after: float) -> int:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QSettings, QTimer
 
@@ -79,7 +79,11 @@ def child(case: Path) -> int:
 
     window.leaflet.preview_shown.connect(on_preview)
     start(window)
-    QTimer.singleShot(0, lambda: window.open_case_file(case))
+    def open_case() -> None:
+        out["opened"] = time.perf_counter()
+        window.open_case_file(case)
+
+    QTimer.singleShot(int(open_after * 1000), open_case)
     QTimer.singleShot(60000, app.quit)
     return int(app.exec())
 
@@ -93,19 +97,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5)
     parser.add_argument("--case", type=Path, default=CASE)
+    parser.add_argument("--open-after", type=float, default=0.0,
+                        help="seconds after start-up before the case is opened (default 0: at once)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.case)
+        return child(args.case, args.open_after)
     env = {**os.environ}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     shown: list[float] = []
     first: list[float] = []
+    after_open: list[float] = []
     edits: list[float] = []
     bursts: list[float] = []
     for _ in range(args.n):
         launched = time.perf_counter()
-        done = subprocess.run([sys.executable, __file__, "--child", "--case", str(args.case)],
+        done = subprocess.run([sys.executable, __file__, "--child", "--case", str(args.case),
+                               "--open-after", str(args.open_after)],
                               capture_output=True, text=True, env=env, timeout=120, check=False)
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
         if done.returncode != 0 or not lines:
@@ -114,6 +122,7 @@ def main() -> int:
         run = json.loads(lines[-1])
         shown.append(run["window_shown"] - launched)
         first.append(run["first_preview"] - launched)
+        after_open.append(run["first_preview"] - run["opened"])
         edits.extend(run["edits"])
         if run["burst"] is not None:
             bursts.append(run["burst"])
@@ -122,7 +131,9 @@ def main() -> int:
         "platform": env["QT_QPA_PLATFORM"],
         "cpus": os.cpu_count(),
         "window_shown_s": summary(shown),
+        "open_after_s": args.open_after,
         "first_preview_s": summary(first),
+        "first_preview_after_open_s": summary(after_open),
         "edit_preview_s": summary(edits),
         "typing_burst_preview_s": summary(bursts) if bursts else None,
         "targets": TARGETS,
