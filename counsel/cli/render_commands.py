@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from counsel.cli.common import EXIT_OK, EXIT_UNACKNOWLEDGED, ack_status, add_case_arguments
-from counsel.services.casework import counsel_file
+from counsel.services.casework import counsel_file, parse_codes
 from counsel.services.leaflet import (
     PAPERS,
     LeafletError,
@@ -29,6 +29,10 @@ def register(sub: Any) -> dict[str, Any]:
     p.add_argument("--paper", default="a4", metavar="a4|letter", help="paper size (default a4)")
     p.add_argument("--training", action="store_true",
                    help='mark every page "TRAINING — not for patient use"')
+    p.add_argument("--record", action="store_true",
+                   help="store a finished counselling record for this leaflet")
+    p.add_argument("--db", type=Path, metavar="PATH",
+                   help="records database for --record (default: $COUNSEL_DB or the user data folder)")
     return {"render": _render}
 
 
@@ -41,7 +45,11 @@ def _render(args: argparse.Namespace, today: date) -> int:
     if args.output.resolve() == args.case.resolve():
         raise LeafletError("-o/--output: must not be the case file")
     check_output_paths(args.output, args.html, names=("-o/--output", "--html"))
+    if args.record and args.training:
+        raise LeafletError("--record: training leaflets are never stored in the counselling records")
     result = counsel_file(args.case, today=today, region=args.region)
+    if args.record and not result.case.pharmacist.strip():
+        raise LeafletError('--record: the case has no "pharmacist" (initials) to record')
     status = ack_status(result, args.acknowledge)
     if status == EXIT_UNACKNOWLEDGED:
         print("no leaflet written", file=sys.stderr)
@@ -51,4 +59,13 @@ def _render(args: argparse.Namespace, today: date) -> int:
                              training=args.training)
     pdf = write_leaflet(result, options, args.output, today=today, html_out=args.html)
     print(f"wrote {args.output} ({len(pdf) // 1024} KB)")
+    if args.record:
+        # Imported here: the records layer (sqlite3) is only needed when recording.
+        from counsel.services.records import record_headless_render
+
+        record_id = record_headless_render(
+            result, pdf, options, now=datetime.now(UTC), db_path=args.db,
+            acknowledged=parse_codes(args.acknowledge), today=today,
+        )
+        print(f"recorded as record {record_id}")
     return EXIT_OK

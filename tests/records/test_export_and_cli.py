@@ -113,3 +113,38 @@ def test_cli_lists_unfinished_sessions(service, db_path, kidney_case, capsys):
     assert run(["records", "sessions", "--json", "--db", str(db_path)], today=TODAY) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["id"] == sid and row["patient_ref"] == "GW1948"
+
+
+def test_render_record_stores_a_finished_record(tmp_path):
+    """`render --record` writes the PDF and stores a finished record whose hash matches it."""
+    import hashlib
+    import json as _json
+    import subprocess
+    import sys as _sys
+
+    from counsel import paths as _paths
+
+    db = tmp_path / "records.sqlite3"
+    out = tmp_path / "leaflet.pdf"
+    main = str(_paths.PROJECT_ROOT / "main.py")
+    case = str(_paths.EXAMPLES_DIR / "standard-adult-start.json")
+    proc = subprocess.run([_sys.executable, main, "render", case, "-o", str(out), "--record",
+                           "--db", str(db)], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "recorded as record" in proc.stdout
+    listed = subprocess.run([_sys.executable, main, "records", "list", "--json", "--db", str(db)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    rows = _json.loads(listed.stdout)
+    assert len(rows) == 1
+    shown = subprocess.run([_sys.executable, main, "records", "show", str(rows[0]["id"]), "--json",
+                            "--db", str(db)], capture_output=True, text=True, timeout=60, check=False)
+    assert hashlib.sha256(out.read_bytes()).hexdigest() in shown.stdout
+    assert "Maria Lopez" not in shown.stdout
+
+    refused = subprocess.run([_sys.executable, main, "render", case, "-o", str(tmp_path / "t.pdf"),
+                              "--record", "--training", "--db", str(db)],
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: --record: training leaflets are never stored")
+    assert not (tmp_path / "t.pdf").exists()
