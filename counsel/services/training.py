@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -25,6 +25,9 @@ from counsel.training.storage import (
     trainees,
     write_atomic,
 )
+
+if TYPE_CHECKING:  # only for the connection's type: SQLite itself stays in counsel.training
+    import sqlite3
 
 DB_ENV = "COUNSEL_TRAINING_DB"
 DB_NAME = "training.sqlite3"
