@@ -6,12 +6,11 @@ import copy
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +27,7 @@ from counsel.core.content import Catalog
 from counsel.core.errors import CaseError
 from counsel.core.rules import Counselling
 from counsel.gui.pages import choices
+from counsel.gui.pages.form_widgets import combo, dspin, parse_date, pydate, qdate, set_combo, spin
 from counsel.gui.pages.medicines import MedicinesEditor
 from counsel.gui.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label, named
 
@@ -39,56 +38,6 @@ BANNER_NEEDED = HINT_STYLE + "padding: 6px; border: 1px solid #9a9a9a;"
 def is_missing(error: CaseError) -> bool:
     """A required field not filled in yet (as opposed to a wrong value)."""
     return error.problem.startswith("missing")
-
-
-def _combo(name: str, options: list[tuple[str, str]]) -> QComboBox:
-    box = named(QComboBox(), name)
-    for value, label in options:
-        box.addItem(label, value)
-    return box
-
-
-def _set_combo(box: QComboBox, value: object) -> None:
-    index = box.findData(value)
-    if index < 0 and isinstance(value, str):
-        box.addItem(value, value)  # a value from a file we have no label for: keep it, never drop it
-        index = box.count() - 1
-    box.setCurrentIndex(max(index, 0))
-
-
-def _spin(name: str, low: int, high: int, special: str = "", suffix: str = "") -> QSpinBox:
-    spin = named(QSpinBox(), name)
-    spin.setRange(low, high)
-    spin.setSpecialValueText(special)
-    spin.setSuffix(suffix)
-    return spin
-
-
-class _Number(QDoubleSpinBox):
-    """A spin box showing 5 rather than 5.00 (doses like 2.5 mg keep their decimals)."""
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
-        return f"{value:g}"
-
-
-def _dspin(
-    name: str, low: float, high: float, special: str = "", suffix: str = "", step: float = 1.0
-) -> QDoubleSpinBox:
-    spin = named(_Number(), name)
-    spin.setRange(low, high)
-    spin.setDecimals(2)
-    spin.setSingleStep(step)
-    spin.setSpecialValueText(special)
-    spin.setSuffix(suffix)
-    return spin
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 class PatientPage(QWidget):
@@ -184,10 +133,10 @@ class PatientPage(QWidget):
         form = QFormLayout(group)
         self.name = named(QLineEdit(), "Patient name", "Printed on the leaflet")
         self.reference = named(QLineEdit(), "Patient reference", "e.g. initials and year of birth")
-        self.age = _spin("Age in years", -1, 120, "Not entered", " years")
+        self.age = spin("Age in years", -1, 120, "Not entered", " years")
         self.age.setValue(-1)
-        self.weight = _dspin("Weight", 0, 400, "Not recorded", " kg", 0.5)
-        self.sex = _combo("Sex", choices.SEX)
+        self.weight = dspin("Weight", 0, 400, "Not recorded", " kg", 0.5)
+        self.sex = combo("Sex", choices.SEX)
         self._row(form, "Name", "patient.name", self.name)
         self._row(form, "Reference", "patient.reference", self.reference)
         self._row(form, "Age *", "patient.age", self.age)
@@ -204,8 +153,8 @@ class PatientPage(QWidget):
         self.breastfeeding = named(QCheckBox("Breastfeeding"), "Breastfeeding")
         self._row(form, "", "patient.pregnant", self.pregnant)
         self._row(form, "", "patient.breastfeeding", self.breastfeeding)
-        self.kidney = _combo("Kidney function", choices.KIDNEY)
-        self.crcl = _dspin("Creatinine clearance", -1, 250, "Not recorded", " mL/min")
+        self.kidney = combo("Kidney function", choices.KIDNEY)
+        self.crcl = dspin("Creatinine clearance", -1, 250, "Not recorded", " mL/min")
         self.crcl.setValue(-1)
         self._row(form, "Kidney function", "patient.kidney_function", self.kidney)
         self._row(form, "CrCl", "patient.crcl_ml_min", self.crcl)
@@ -222,7 +171,7 @@ class PatientPage(QWidget):
             ("patient.drives", self.drives),
         ):
             self._row(form, "", path, box)
-        self.alcohol = _combo("Alcohol", choices.ALCOHOL)
+        self.alcohol = combo("Alcohol", choices.ALCOHOL)
         self._row(form, "Alcohol", "patient.alcohol", self.alcohol)
         conditions = QWidget()
         cgrid = QGridLayout(conditions)
@@ -240,23 +189,23 @@ class PatientPage(QWidget):
     def _prescription_group(self) -> QGroupBox:
         group = QGroupBox("Prescription")
         form = QFormLayout(group)
-        self.drug = _combo("Medicine", [("baclofen", "Baclofen")])
-        self.indication = _combo("Used for", choices.INDICATION)
-        self.form_ = _combo("Form", choices.FORM)
+        self.drug = combo("Medicine", [("baclofen", "Baclofen")])
+        self.indication = combo("Used for", choices.INDICATION)
+        self.form_ = combo("Form", choices.FORM)
         self.strength = named(QComboBox(), "Strength", "e.g. 10 mg, or 5 mg/5 mL for a liquid")
         self.strength.setEditable(True)
         line = self.strength.lineEdit()
         if line is not None:
             line.setPlaceholderText("Choose or type, e.g. 10 mg")
-        self.dose = _dspin("Dose per time", 0, 200, "Not entered", " mg", 2.5)
-        self.times = _spin("Times a day", 0, 6, "Not stated", " a day")
+        self.dose = dspin("Dose per time", 0, 200, "Not entered", " mg", 2.5)
+        self.times = spin("Times a day", 0, 6, "Not stated", " a day")
         self.dose_times = named(QLineEdit(), "Dose times", "Comma-separated 24-hour times, e.g. 08:00, 20:00")
         self.dose_times.setPlaceholderText("Standard times")
-        self.plan = _combo("Plan", choices.PLAN)
+        self.plan = combo("Plan", choices.PLAN)
         self.start = named(QDateEdit(), "Start date")
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("d MMM yyyy")
-        self.start.setDate(_qdate(self._today))
+        self.start.setDate(qdate(self._today))
         for label, path, widget in (
             ("Medicine", "prescription.drug", self.drug),
             ("Used for", "prescription.indication", self.indication),
@@ -273,10 +222,10 @@ class PatientPage(QWidget):
         self.titration.setCheckable(True)
         self.titration.setChecked(False)
         tform = QFormLayout(self.titration)
-        self.t_step = _dspin("Titration step", 0, 100, "—", " mg", 2.5)
-        self.t_every = _spin("Titration every", 1, 60, "", " days")
+        self.t_step = dspin("Titration step", 0, 100, "—", " mg", 2.5)
+        self.t_every = spin("Titration every", 1, 60, "", " days")
         self.t_every.setValue(3)
-        self.t_target = _dspin("Titration target dose", 0, 200, "—", " mg", 2.5)
+        self.t_target = dspin("Titration target dose", 0, 200, "—", " mg", 2.5)
         self._row(tform, "Increase by", "prescription.titration.step_mg", self.t_step)
         self._row(tform, "Every", "prescription.titration.every_days", self.t_every)
         self._row(tform, "Up to", "prescription.titration.target_dose_mg", self.t_target)
@@ -288,8 +237,8 @@ class PatientPage(QWidget):
         self.taper.setCheckable(True)
         self.taper.setChecked(False)
         pform = QFormLayout(self.taper)
-        self.p_step = _dspin("Taper step", 0, 100, "—", " mg", 2.5)
-        self.p_every = _spin("Taper every", 1, 60, "", " days")
+        self.p_step = dspin("Taper step", 0, 100, "—", " mg", 2.5)
+        self.p_every = spin("Taper every", 1, 60, "", " days")
         self.p_every.setValue(7)
         self._row(pform, "Reduce by", "prescription.taper.step_mg", self.p_step)
         self._row(pform, "Every", "prescription.taper.every_days", self.p_every)
@@ -303,14 +252,14 @@ class PatientPage(QWidget):
     def _case_group(self) -> QGroupBox:
         group = QGroupBox("Counselling")
         form = QFormLayout(group)
-        self.region = _combo("Region", choices.REGION)
+        self.region = combo("Region", choices.REGION)
         self.pharmacist = named(QLineEdit(), "Pharmacist initials")
         self.pharmacist.setMaxLength(20)
         self.follow_up_on = named(QCheckBox("Booked"), "Follow-up booked")
         self.follow_up = named(QDateEdit(), "Follow-up date")
         self.follow_up.setCalendarPopup(True)
         self.follow_up.setDisplayFormat("d MMM yyyy")
-        self.follow_up.setDate(_qdate(self._today).addDays(28))
+        self.follow_up.setDate(qdate(self._today).addDays(28))
         self.follow_up.setEnabled(False)
         self.pharmacy_name = named(QLineEdit(), "Pharmacy name")
         self.pharmacy_phone = named(QLineEdit(), "Pharmacy phone")
@@ -340,7 +289,7 @@ class PatientPage(QWidget):
             self.pharmacy_address,
         ):
             edit.textChanged.connect(self._on_edit)
-        for combo in (
+        for choice in (
             self.sex,
             self.kidney,
             self.alcohol,
@@ -350,12 +299,12 @@ class PatientPage(QWidget):
             self.plan,
             self.region,
         ):
-            combo.currentIndexChanged.connect(self._on_edit)
+            choice.currentIndexChanged.connect(self._on_edit)
         self.strength.currentTextChanged.connect(self._on_edit)
-        for spin in (self.age, self.times, self.t_every, self.p_every):
-            spin.valueChanged.connect(self._on_edit)
-        for dspin in (self.weight, self.crcl, self.dose, self.t_step, self.t_target, self.p_step):
-            dspin.valueChanged.connect(self._on_edit)
+        for counter in (self.age, self.times, self.t_every, self.p_every):
+            counter.valueChanged.connect(self._on_edit)
+        for number in (self.weight, self.crcl, self.dose, self.t_step, self.t_target, self.p_step):
+            number.valueChanged.connect(self._on_edit)
         for box in (
             self.pregnant,
             self.breastfeeding,
@@ -392,7 +341,7 @@ class PatientPage(QWidget):
         self.drug.clear()
         for drug_id, mono in sorted(catalog.monographs.items()):
             self.drug.addItem(mono.name, drug_id)
-        _set_combo(self.drug, current)
+        set_combo(self.drug, current)
         self._filling = False
         self._refresh_strengths()
 
@@ -453,7 +402,7 @@ class PatientPage(QWidget):
         times = [t.strip() for t in self.dose_times.text().replace(";", ",").split(",") if t.strip()]
         put(rx, "dose_times", times or None)
         rx["plan"] = self.plan.currentData()
-        rx["start_date"] = _pydate(self.start.date()).isoformat()
+        rx["start_date"] = pydate(self.start.date()).isoformat()
         if self.titration.isChecked():
             rx["titration"] = {
                 "step_mg": self.t_step.value(),
@@ -481,7 +430,7 @@ class PatientPage(QWidget):
         put(
             data,
             "follow_up_date",
-            _pydate(self.follow_up.date()).isoformat() if self.follow_up_on.isChecked() else None,
+            pydate(self.follow_up.date()).isoformat() if self.follow_up_on.isChecked() else None,
         )
         return data
 
@@ -502,7 +451,7 @@ class PatientPage(QWidget):
         self.reference.setText(str(p.get("reference") or ""))
         self.age.setValue(int(p["age"]) if isinstance(p.get("age"), int | float) else -1)
         self.weight.setValue(float(p.get("weight_kg") or 0))
-        _set_combo(self.sex, p.get("sex", "unknown"))
+        set_combo(self.sex, p.get("sex", "unknown"))
         for key, box in (
             ("pregnant", self.pregnant),
             ("breastfeeding", self.breastfeeding),
@@ -513,24 +462,24 @@ class PatientPage(QWidget):
             ("large_print", self.large_print),
         ):
             box.setChecked(bool(p.get(key, False)))
-        _set_combo(self.kidney, p.get("kidney_function", "unknown"))
+        set_combo(self.kidney, p.get("kidney_function", "unknown"))
         crcl = p.get("crcl_ml_min")
         self.crcl.setValue(float(crcl) if isinstance(crcl, int | float) else -1)
         wanted = set(p.get("conditions") or [])
         for value, box in self.conditions.items():
             box.setChecked(value in wanted)
-        _set_combo(self.alcohol, p.get("alcohol", "none"))
+        set_combo(self.alcohol, p.get("alcohol", "none"))
         self.medicines.set_medicines([str(m) for m in p.get("other_medicines") or []])
 
-        _set_combo(self.drug, str(rx.get("drug", "baclofen")).lower())
-        _set_combo(self.indication, rx.get("indication", "spasticity"))
-        _set_combo(self.form_, rx.get("form", "tablet"))
+        set_combo(self.drug, str(rx.get("drug", "baclofen")).lower())
+        set_combo(self.indication, rx.get("indication", "spasticity"))
+        set_combo(self.form_, rx.get("form", "tablet"))
         self.strength.setCurrentText(str(rx.get("strength") or ""))
         self.dose.setValue(float(rx.get("dose_mg") or 0))
         self.times.setValue(int(rx.get("times_per_day") or 0))
         self.dose_times.setText(", ".join(str(t) for t in rx.get("dose_times") or []))
-        _set_combo(self.plan, rx.get("plan", "start"))
-        self.start.setDate(_qdate(_parse_date(rx.get("start_date")) or self._today))
+        set_combo(self.plan, rx.get("plan", "start"))
+        self.start.setDate(qdate(parse_date(rx.get("start_date")) or self._today))
         titration = rx.get("titration") or None
         self.titration.setChecked(isinstance(titration, dict))
         if isinstance(titration, dict):
@@ -544,18 +493,18 @@ class PatientPage(QWidget):
             self.p_every.setValue(int(taper.get("every_days") or 7))
         self.prescriber.setText(str(rx.get("prescriber") or ""))
 
-        _set_combo(self.region, data.get("region", "us"))
+        set_combo(self.region, data.get("region", "us"))
         pharmacy: dict[str, Any] = dict(data.get("pharmacy") or {})
         self.pharmacy_name.setText(str(pharmacy.get("name") or ""))
         self.pharmacy_phone.setText(str(pharmacy.get("phone") or ""))
         self.pharmacy_address.setText(str(pharmacy.get("address") or ""))
         self.pharmacist.setText(str(data.get("pharmacist") or ""))
         self.notes.setPlainText(str(data.get("notes") or ""))
-        follow = _parse_date(data.get("follow_up_date"))
+        follow = parse_date(data.get("follow_up_date"))
         self.follow_up_on.setChecked(follow is not None)
         self.follow_up.setEnabled(follow is not None)
         if follow is not None:
-            self.follow_up.setDate(_qdate(follow))
+            self.follow_up.setDate(qdate(follow))
 
     # ----------------------------------------------------------- validation
     def field_widget(self, path: str) -> QWidget | None:
@@ -618,12 +567,3 @@ class PatientPage(QWidget):
 
     def show_recognition(self, result: Counselling | None) -> None:
         self.medicines.show_recognition(result)
-
-
-def _parse_date(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
