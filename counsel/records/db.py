@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -57,6 +58,40 @@ def _recognise(conn: sqlite3.Connection, path: Path) -> None:
         raise DatabaseUnusableError(too_new_message(str(path), version))
 
 
+def _set_up(conn: sqlite3.Connection, path: Path, migrate_to: int) -> None:
+    _recognise(conn, path)
+    mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+    if mode.lower() != "wal":
+        log.warning("records database: journal mode is %s, not WAL", mode)
+    # FULL: a commit is on disk before it returns, so a power cut loses no saved change.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn, name=str(path), target=migrate_to)
+
+
+def _set_up_with_retry(conn: sqlite3.Connection, path: Path, migrate_to: int) -> None:
+    """Set up the connection, retrying while another process is switching the file to WAL.
+
+    WORKAROUND: SQLite does not call the busy handler while a connection changes the journal mode
+    or reads the schema of a file another connection is converting, so two processes opening a new
+    file at the same moment can get an immediate "database is locked". Retrying within the busy
+    timeout makes that case wait like every other lock.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            _set_up(conn, path, migrate_to)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def connect(path: Path, *, migrate_to: int = SCHEMA_VERSION) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database; DatabaseUnusableError if it cannot be used."""
     if path.is_dir():
@@ -73,14 +108,7 @@ def connect(path: Path, *, migrate_to: int = SCHEMA_VERSION) -> sqlite3.Connecti
         raise unusable(path, _reason(exc)) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        _recognise(conn, path)
-        mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-        if mode.lower() != "wal":
-            log.warning("records database: journal mode is %s, not WAL", mode)
-        # FULL: a commit is on disk before it returns, so a power cut loses no saved change.
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn, name=str(path), target=migrate_to)
+        _set_up_with_retry(conn, path, migrate_to)
     except DatabaseUnusableError:
         conn.close()
         raise
