@@ -79,3 +79,13 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, data, expected):
         assert proc.stderr.startswith(expected), proc.stderr
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
         assert proc.stdout == ""
+
+
+def test_no_display_gives_a_clear_message_not_a_qt_abort():
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py")], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=60, check=False)
+    assert proc.returncode == 1
+    assert "needs a desktop display" in proc.stderr
+    assert "xvfb-run" in proc.stderr
