@@ -45,10 +45,12 @@ def create_app(argv: Sequence[str] = ()) -> QApplication:
 
 
 def start(window: MainWindow) -> None:
-    """Show the window, then (once it is painted) start the background loading."""
+    """Show the window, then (once it is painted) start the background loading and the records."""
     window.show()
     QTimer.singleShot(0, window.mark_shown)
     QTimer.singleShot(0, window.start_background)
+    # Records last: opening the database and the resume prompt never hold the first paint up.
+    QTimer.singleShot(0, window.start_records)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -206,6 +206,11 @@ class SettingsDialog(QDialog):
         form.addRow("Paper size:", self.paper)
         form.addRow("", self.large_print)
         form.addRow("Printer:", self.printer)
+        self.store_full_names = named(QCheckBox("Store full patient names in records"),
+                                      "Store full patient names in records")
+        self.store_full_names.setToolTip("Off: counselling records keep only the patient reference.")
+        self.store_full_names.setChecked(settings.store_full_names)
+        form.addRow("", self.store_full_names)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -228,6 +233,7 @@ class SettingsDialog(QDialog):
             paper="letter" if self.paper.currentData() == "letter" else "a4",
             large_print=self.large_print.isChecked(),
             printer=str(self.printer.currentData() or ""),
+            store_full_names=self.store_full_names.isChecked(),
         )
 
     @classmethod

@@ -26,6 +26,7 @@ class LeafletActions(QObject):
     saved = Signal(Path)
     printed = Signal(str)  # lp's answer, or "painted"
     failed = Signal(str)
+    handed_over = Signal(bytes, str)  # the PDF given to the patient, "saved" or "printed" (records)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -87,6 +88,7 @@ class LeafletActions(QObject):
         self.w.model.set_leaflet_output("saved")
         self.w.statusBar().showMessage(f"Leaflet saved: {path}", 10000)
         self.saved.emit(path)
+        self.handed_over.emit(pdf, "saved")
 
     # ------------------------------------------------------------- print
     def print_leaflet(self) -> None:
@@ -132,17 +134,18 @@ class LeafletActions(QObject):
             except printing.PrintError as exc:
                 self._fail(f"Printing failed: {exc}")
                 return
-            self._printed(name, "painted")
+            self._printed(name, "painted", pdf)
             return
         self.w.statusBar().showMessage(f"Sending the leaflet to {name}…")
         paper = self.w.leaflet.paper_value()
         self.w.worker.submit(
             lambda: printing.send_with_lp(pdf, name, copies, lp, paper),
-            lambda answer: self._printed(name, str(answer)),
+            lambda answer: self._printed(name, str(answer), pdf),
             lambda message: self._fail(f"Printing on {name} failed: {message}"),
         )
 
-    def _printed(self, name: str, answer: str) -> None:
+    def _printed(self, name: str, answer: str, pdf: bytes) -> None:
         self.w.model.set_leaflet_output("printed")
         self.w.statusBar().showMessage(f"Leaflet sent to {name} ({answer}).", 10000)
         self.printed.emit(answer)
+        self.handed_over.emit(pdf, "printed")

@@ -36,10 +36,12 @@ from counsel.gui.pages.leaflet import LeafletPage
 from counsel.gui.pages.patient import PatientPage
 from counsel.gui.pages.schedule import SchedulePage
 from counsel.gui.preview import PreviewController, PreviewOptions, warm_up
+from counsel.gui.records_link import RecordsLink
 from counsel.gui.session_model import SessionModel, shared_catalog
 from counsel.gui.settings import AppSettings, load_settings, save_settings
 from counsel.gui.widgets import named, scaled_font, scrolled
 from counsel.gui.worker import Worker
+from counsel.services.session import CounsellingSession
 
 STEP_HINTS = (
     "Enter the patient's answers and the prescription as written.",
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
         self.timings: dict[str, float] = {}
         self.setWindowTitle("Counsel")
         self._build_ui()
+        self.records = RecordsLink(self)
+        self.statusBar().addPermanentWidget(self.records.label)
         self.leaflet_actions = LeafletActions(self)
         self._build_actions()
         self._connect_signals()
@@ -179,6 +183,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name["refresh"] = self._action(
             "leaflet", "&Refresh preview", self.refresh_preview, ("F5",)
         )
+        self.actions_by_name["history"] = self._action(
+            "tools", "Counselling &history…", self.records.open_history, ("Ctrl+H",)
+        )
         self.actions_by_name["training"] = self._action("tools", "&Training mode…", self.open_training,
                                                         ("Ctrl+T",))
         self.actions_by_name["shortcuts"] = self._action(
@@ -206,6 +213,10 @@ class MainWindow(QMainWindow):
         self.leaflet.preview_shown.connect(self._on_preview_shown)
         self.model.result_changed.connect(self._on_result_changed)
         self.model.marks_changed.connect(self._on_marks_changed)
+        # Autosave: clicks are saved at once, typing once it pauses (marks_changed comes first).
+        self.model.marks_changed.connect(self.records.on_marked)
+        self.model.changed.connect(self.records.on_changed)
+        self.leaflet_actions.handed_over.connect(self.records.handed_over)
         self.preview.started.connect(lambda: self.leaflet.show_rendering(True))
         self.preview.rendered.connect(lambda pdf, _rev: self.leaflet.show_pdf(pdf))
         self.preview.failed.connect(self._on_preview_failed)
@@ -222,6 +233,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "First time here? Add your pharmacy's name and phone in File › Settings (Ctrl+,): "
                 "they fill every new case and print on the leaflet.", 30000)
+
+    def start_records(self) -> None:
+        """After the window shows: open the counselling records and offer to resume a session."""
+        self.records.start()
 
     def _warm_up(self) -> None:
         """Worker job: warm WeasyPrint up, unless a real render is already waiting (it warms up too)."""
@@ -399,13 +414,30 @@ class MainWindow(QMainWindow):
         return True
 
     def _load_data(self, data: dict[str, Any], path: Path | None) -> None:
+        self.records.replace_case()  # the case on screen is saved (and stays resumable) first
         self.case_path = path
         self.patient.set_data(data)
         self.model.reset(self.patient.data(), pristine=path is None)
         self._clean = self.model.session.case_data
+        self._forget_preview()
+        self.go_to(0)
+        self._update_title()
+        if path is not None:
+            self.records.flush()  # an opened case file starts a counselling session at once
+
+    def _forget_preview(self) -> None:
         self.preview.pdf_revision, self.preview.pdf, self.preview.last_error = -1, b"", ""
         self.leaflet.document.close()
-        self.go_to(0)
+
+    def restore_session(self, session: CounsellingSession) -> None:
+        """Put a resumed session back on screen: its case, marks, acknowledgements and notes."""
+        self.case_path = None
+        self.patient.set_data(session.case_data)
+        session.case_data = self.patient.data()
+        self.model.restore(session)
+        self._clean = {}
+        self._forget_preview()
+        self.go_to(1 if self.model.result is not None else 0)
         self._update_title()
 
     def open_case(self) -> None:
@@ -480,6 +512,7 @@ class MainWindow(QMainWindow):
         """Store the settings; an untouched new case picks up the new pharmacy details at once."""
         save_settings(updated)
         self.settings = updated
+        self.records.apply_settings()
         self.show_printers()
         if self.model.pristine and self.case_path is None:
             self.new_case(ask=False)
@@ -503,6 +536,7 @@ class MainWindow(QMainWindow):
         if self.is_dirty() and not Messages.discard_changes(self):
             event.ignore()
             return
+        self.records.close()
         self.preview.request(None, self.preview_options())
         self.worker.wait(10000)
         event.accept()

@@ -51,6 +51,12 @@ class SessionModel(QObject):
         self.pristine = pristine
         self._recompute()
 
+    def restore(self, session: CounsellingSession) -> None:
+        """A resumed session (from the records): keep its marks, acknowledgements and notes."""
+        self.session = session
+        self.pristine = False
+        self._recompute()
+
     def set_case_data(self, data: dict[str, Any]) -> None:
         """The form changed: re-validate and re-work the counselling."""
         if data == self.session.case_data:

@@ -25,6 +25,7 @@ class AppSettings:
     paper: Paper = "letter"
     large_print: bool = False
     printer: str = ""
+    store_full_names: bool = False  # counselling records keep a reference, not the name, unless on
 
     def pharmacy(self) -> dict[str, str]:
         """The case file's `pharmacy` object."""

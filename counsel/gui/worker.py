@@ -81,6 +81,10 @@ class Worker(QObject):
         self._pool.clear()
         return bool(self._pool.waitForDone(msecs))
 
+    def drain(self, msecs: int = 30000) -> bool:
+        """Wait until every queued job has run (none dropped): saves before the app closes."""
+        return bool(self._pool.waitForDone(msecs))
+
     def _on_succeeded(self, job_id: int, result: object) -> None:
         on_done, _ = self._callbacks.pop(job_id, (None, None))
         if on_done is not None:
