@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from counsel.atomic_write import write_atomic as shared_write_atomic
 from counsel.records.errors import RecordsError
 from counsel.records.models import Record, utc_text
 
@@ -94,18 +93,8 @@ def to_csv(records: Iterable[Record]) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename: never a half-written file."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """Write atomically (see counsel.atomic_write); a failure is one RecordsError line."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        shared_write_atomic(path, data)
     except OSError as exc:
-        raise RecordsError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise RecordsError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from counsel.atomic_write import write_atomic as shared_write_atomic
 from counsel.core.errors import CounselError
 from counsel.training.scoring import Result
 
@@ -230,15 +229,6 @@ def _blank(value: int | None) -> str | int:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write text so a reader never sees a half-written file (temp file, fsync, rename)."""
+    """Write text so a reader never sees a half-written file (see counsel.atomic_write)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    shared_write_atomic(path, text)

@@ -100,7 +100,7 @@ def test_write_atomic_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
     def boom(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("counsel.training.storage.os.replace", boom)
+    monkeypatch.setattr("counsel.atomic_write.os.replace", boom)
     with pytest.raises(OSError, match="disk full"):
         write_atomic(out, "new")
     assert out.read_text(encoding="utf-8") == "old"
