@@ -70,14 +70,15 @@ def write_leaflet(result: Counselling, options: LeafletOptions, out: Path, *, to
 
 
 def warm_up() -> None:
-    """Import WeasyPrint and Jinja2, load fonts and glyph coverage, render a tiny page.
+    """Import WeasyPrint and Jinja2, load the bundled fonts' coverage, render a tiny page.
 
-    Takes a second or two: the GUI runs it in a worker after start-up."""
+    Takes about a second: the GUI runs it in a worker after start-up. The installed fonts'
+    coverage (fc-list, ~0.25 s) is left to the first name the bundled fonts cannot print, so it
+    never delays the first preview of an ordinary case."""
     from counsel.leaflet.environment import environment
-    from counsel.leaflet.fonts import bundled_coverage, system_coverage
+    from counsel.leaflet.fonts import bundled_coverage
     from counsel.leaflet.pdf import warm_up as pdf_warm_up
 
     environment()
     bundled_coverage()
-    system_coverage()  # fc-list, ~0.25 s: otherwise paid by the first non-Latin name
     pdf_warm_up()
