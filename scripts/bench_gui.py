@@ -105,6 +105,11 @@ def main() -> int:
         return child(args.case, args.open_after)
     env = {**os.environ}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Never write benchmark sessions into the user's real records, training log or settings.
+    scratch = Path(tempfile.mkdtemp(prefix="counsel-bench-"))
+    env["COUNSEL_DB"] = str(scratch / "records.sqlite3")
+    env["COUNSEL_TRAINING_DB"] = str(scratch / "training.sqlite3")
+    env["XDG_CONFIG_HOME"] = str(scratch / "config")
     shown: list[float] = []
     first: list[float] = []
     after_open: list[float] = []

@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
+from counsel.atomic_write import write_atomic
 from counsel.gui import printing
 from counsel.gui.dialogs import CriticalConfirmDialog, FileDialogs, Messages, NoPrinterDialog, PrintDialog
-from counsel.gui.files import write_atomic
 from counsel.gui.preview import render_pdf
 from counsel.gui.worker import one_line
 
