@@ -63,11 +63,14 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     store = tempfile.mkdtemp(prefix="counsel-shots-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, store)
+    # A scratch records database: screenshots never write into the user's real records.
+    os.environ["COUNSEL_DB"] = str(Path(store) / "records.sqlite3")
     app = create_app()
     win = MainWindow(today=lambda: TODAY, settings=SETTINGS)
     win.resize(1280, 800)
     win.show()
     win.start_background()
+    win.start_records()
     settle(app, lambda: win.engine_label.text().endswith("ready"))
     save(win, "01-new-case.png")
 
