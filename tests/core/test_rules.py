@@ -176,3 +176,10 @@ def test_every_point_text_is_filled_in():
     for p in result.points:
         for text in (p.prompt, p.why, *p.patient_text):
             assert "{" not in text and "}" not in text, p.id
+
+
+def test_adult_only_points_are_not_given_to_children():
+    child = ids(counsel_for(region="uk", patient={"age": 6, "weight_kg": 20}))
+    assert not {"how_much_most", "task_timed_dose", "alcohol", "driving"} & child
+    adult = ids(counsel_for(region="uk"))
+    assert {"how_much_most", "task_timed_dose"} <= adult
