@@ -64,4 +64,6 @@ def build_record(state: SessionState, result: Counselling, *, stored_case: dict[
         follow_up_date=case.follow_up_date,
         notes=notes,
         case=stored_case,
+        # Only a case with a calendar (step 3 shows the tick box) can have it checked.
+        calendar_checked=state.schedule_checked if result.schedule else None,
     )

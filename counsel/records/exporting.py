@@ -21,7 +21,7 @@ CSV_COLUMNS = [
     "pharmacist", "started_at", "finished_at", "duration_seconds", "patient_ref", "region", "drug",
     "form", "strength", "dose", "times", "plan", "content_version", "warnings", "discussed",
     "understood", "not_discussed", "not_marked", "leaflet_version", "leaflet_language",
-    "leaflet_format", "leaflet_sha256", "follow_up_date", "notes",
+    "leaflet_format", "leaflet_sha256", "follow_up_date", "notes", "calendar_checked",
 ]
 
 
@@ -79,6 +79,9 @@ def _row(r: Record) -> dict[str, Any]:
         "leaflet_sha256": leaflet.sha256 if leaflet else "",
         "follow_up_date": r.follow_up_date.isoformat() if r.follow_up_date else "",
         "notes": r.notes,
+        # yes / no; empty when the case has no calendar (or the record predates the check).
+        "calendar_checked": "" if r.calendar_checked is None else
+        ("yes" if r.calendar_checked else "no"),
     }
     return {k: _safe_cell(v) for k, v in row.items()}
 

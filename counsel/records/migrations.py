@@ -114,7 +114,19 @@ _V2 = [
     *_frozen_while_closed("session_acks"),
 ]
 
-STEPS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2))
+_V3 = [
+    # v3: the step-3 tick "I have checked this calendar against the prescription". Sessions keep it
+    # while open (resume puts it back); a finished record says whether the calendar was checked
+    # (NULL: no calendar, or finished before v3; the body JSON holds the same fact). ALTER TABLE
+    # fires no trigger, and existing rows take the defaults, so closed sessions and finished
+    # records are not rewritten.
+    """ALTER TABLE sessions ADD COLUMN schedule_checked INTEGER NOT NULL DEFAULT 0
+        CHECK (schedule_checked IN (0, 1))""",
+    """ALTER TABLE records ADD COLUMN calendar_checked INTEGER
+        CHECK (calendar_checked IN (0, 1))""",
+]
+
+STEPS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2), (3, _V3))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -36,6 +36,24 @@ def _opt_date(text: object) -> date | None:
     return date.fromisoformat(str(text)) if text else None
 
 
+def _opt_bool(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def calendar_check_text(calendar_checked: bool | None, case: dict[str, Any]) -> str:
+    """How a record's step-3 calendar check reads to a person (history window, `records show`).
+
+    None is told apart from the case: no calendar (the rule of counsel.core.schedule: a pump
+    patient, or no dose or start date), or a record finished before the check was kept (v3).
+    """
+    if calendar_checked is not None:
+        return "checked against the prescription" if calendar_checked else "NOT checked"
+    rx = case.get("prescription") or {}
+    if rx.get("form") == "intrathecal" or rx.get("dose_mg") is None or not rx.get("start_date"):
+        return "no calendar to check"
+    return "not recorded (finished before calendar checks were kept)"
+
+
 @dataclass(frozen=True)
 class Mark:
     """A checklist point's mark during a session."""
@@ -108,6 +126,7 @@ class SessionState:
     marks: dict[str, Mark]
     acknowledgements: dict[str, Acknowledgement]
     leaflet: LeafletGiven | None
+    schedule_checked: bool = False  # step 3: "I have checked this calendar against the prescription"
 
 
 @dataclass(frozen=True)
@@ -212,6 +231,9 @@ class RecordBody:
     follow_up_date: date | None
     notes: str
     case: dict[str, Any] = field(hash=False)
+    # Whether the pharmacist ticked "calendar checked against the prescription" on step 3; None when
+    # the case has no calendar (a pump patient), or the record was finished before this was kept.
+    calendar_checked: bool | None = None
 
     @property
     def duration_seconds(self) -> int:
@@ -237,6 +259,7 @@ class RecordBody:
             "leaflet": self.leaflet.to_dict() if self.leaflet else None,
             "follow_up_date": self.follow_up_date.isoformat() if self.follow_up_date else None,
             "notes": self.notes,
+            "calendar_checked": self.calendar_checked,
             "case": self.case,
         }
 
@@ -261,6 +284,7 @@ class RecordBody:
             "follow_up_date": _opt_date(d.get("follow_up_date")),
             "notes": str(d.get("notes", "")),
             "case": dict(d.get("case") or {}),
+            "calendar_checked": _opt_bool(d.get("calendar_checked")),
         }
 
     @classmethod

@@ -171,6 +171,13 @@ class SQLiteRepository:
             conn.execute("DELETE FROM session_acks WHERE session_id = ? AND code = ?",
                          (session_id, code))
 
+    def save_schedule_checked(self, session_id: str, checked: bool, at: datetime) -> None:
+        with self._tx() as conn:
+            self._touch(conn, session_id, at)
+            conn.execute("UPDATE sessions SET schedule_checked = ? WHERE id = ?",
+                         (int(checked), session_id))
+        log.debug("session %s: calendar checked %s", session_id, checked)
+
     def save_leaflet(self, session_id: str, leaflet: LeafletGiven | None, at: datetime) -> None:
         with self._tx() as conn:
             self._touch(conn, session_id, at)
@@ -191,7 +198,8 @@ class SQLiteRepository:
         with self._read() as conn:
             row = conn.execute(
                 "SELECT status, pharmacist, patient_ref, local_id, started_at, updated_at, case_json,"
-                " notes, leaflet_json FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                " notes, leaflet_json, schedule_checked FROM sessions WHERE id = ?",
+                (session_id,)).fetchone()
             if row is None:
                 raise NotFoundError(f"session {session_id}: not found")
             marks = conn.execute("SELECT point_id, status, reason, marked_at FROM session_marks"
@@ -205,6 +213,7 @@ class SQLiteRepository:
             leaflet=LeafletGiven.from_dict(json.loads(row[8])) if row[8] else None,
             marks={m[0]: Mark(m[0], cast(MarkStatus, m[1]), m[2], parse_utc(m[3])) for m in marks},
             acknowledgements={a[0]: Acknowledgement(a[0], a[1], parse_utc(a[2])) for a in acks},
+            schedule_checked=bool(row[9]),
         )
 
     def discard_session(self, session_id: str, *, actor: str, at: datetime) -> None:
@@ -214,7 +223,7 @@ class SQLiteRepository:
             conn.execute("DELETE FROM session_marks WHERE session_id = ?", (session_id,))
             conn.execute("DELETE FROM session_acks WHERE session_id = ?", (session_id,))
             conn.execute("UPDATE sessions SET status = 'discarded', case_json = '{}', notes = '',"
-                         " leaflet_json = NULL WHERE id = ?", (session_id,))
+                         " leaflet_json = NULL, schedule_checked = 0 WHERE id = ?", (session_id,))
             self._log(conn, "discarded", actor=actor, at=at, record_id=None,
                       detail=f"session {session_id}")
         log.info("session %s discarded", session_id)
@@ -257,9 +266,11 @@ class SQLiteRepository:
         data = {**body.body_dict(), "correction": correction.to_dict() if correction else None}
         cur = conn.execute(
             "INSERT INTO records (session_id, finished_at, pharmacist, patient_ref, drug, form,"
-            " strength, version, supersedes, body_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " strength, version, supersedes, calendar_checked, body_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (body.session_id, utc_text(body.finished_at), body.pharmacist, body.patient_ref,
-             body.drug, body.form, body.strength, version, supersedes, _json(data)),
+             body.drug, body.form, body.strength, version, supersedes,
+             None if body.calendar_checked is None else int(body.calendar_checked), _json(data)),
         )
         return int(cast(int, cur.lastrowid))
 

@@ -152,6 +152,7 @@ def snapshot_of(state: SessionState) -> dict[str, Any]:
         "marks": {k: {"status": m.status, "reason": m.reason} for k, m in sorted(state.marks.items())},
         "acknowledged": sorted(state.acknowledgements),
         "notes": state.notes,
+        "schedule_checked": state.schedule_checked,
     }
 
 
@@ -265,6 +266,10 @@ class RecordsService:
     def save_notes(self, session_id: str, notes: str) -> None:
         self.repo.save_notes(session_id, self._private(session_id, _clean(notes)), self._now())
 
+    def set_schedule_checked(self, session_id: str, checked: bool) -> None:
+        """Step 3: the pharmacist has (or has no longer) checked the calendar against the prescription."""
+        self.repo.save_schedule_checked(session_id, checked, self._now())
+
     def save_leaflet(self, session_id: str, leaflet: LeafletGiven | None) -> None:
         """Record the leaflet handed over (see leaflet_given()); None clears it."""
         self.repo.save_leaflet(session_id, leaflet, self._now())
@@ -273,7 +278,8 @@ class RecordsService:
         """Save a whole CounsellingSession.to_json() snapshot (the GUI's session model) change by change.
 
         Marks with status 'pending' are cleared; leaflet_output "" clears a recorded leaflet (the
-        case changed after printing). Only what differs from the stored session is written.
+        case changed after printing); schedule_checked is the step-3 calendar tick. Only what
+        differs from the stored session is written.
         """
         stored = self.repo.load_session(session_id)
         if "case" in data:
@@ -303,6 +309,8 @@ class RecordsService:
                 self.withdraw_acknowledgement(session_id, code)
         if "notes" in data and self._private(session_id, _clean(str(data["notes"]))) != stored.notes:
             self.save_notes(session_id, str(data["notes"]))
+        if "schedule_checked" in data and bool(data["schedule_checked"]) != stored.schedule_checked:
+            self.set_schedule_checked(session_id, bool(data["schedule_checked"]))
         # The GUI forgets a printed leaflet when the case changes: it no longer matches.
         if data.get("leaflet_output", None) == "" and stored.leaflet is not None:
             self.save_leaflet(session_id, None)

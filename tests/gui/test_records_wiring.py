@@ -113,7 +113,12 @@ def test_a_second_window_offers_to_resume_and_restores_everything(
     with_records(window)
     counsel_some(window, qtbot)
     sid = window.records.session_id
+    window.go_to(2)
+    with qtbot.waitSignal(window.records.saved, timeout=2000):
+        window.schedule.checked.setChecked(True)  # step 3: calendar checked against the prescription
+    assert window.model.session.schedule_checked
     qtbot.waitUntil(lambda: "kidney blood test" in reader.resume(sid).notes, timeout=3000)
+    assert reader.resume(sid).schedule_checked
     before = window.model.session
 
     # The first window is never closed (as after kill -9); the next start-up finds its session.
@@ -136,6 +141,9 @@ def test_a_second_window_offers_to_resume_and_restores_everything(
     for point_id, mark in before.marks.items():
         assert second.checklist.cards[point_id].status() == mark.status
     assert second.checklist.ack_boxes[next(iter(before.acknowledged))].isChecked()
+    # The step-3 tick comes back too, on screen and in the model, and is not written again.
+    assert after.schedule_checked and second.schedule.checked.isChecked()
+    assert reader.resume(sid).schedule_checked
     # Carrying on in the second window goes on writing the same session.
     with qtbot.waitSignal(second.records.saved, timeout=2000):
         second.checklist.cards[second.model.result.points[3].id].set_status("discussed")

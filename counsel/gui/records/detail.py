@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from counsel.records.models import AuditEntry, Record
+from counsel.records.models import AuditEntry, Record, calendar_check_text
 
 
 def _row(*cells: object, header: bool = False) -> str:
@@ -34,6 +34,7 @@ def record_html(record: Record, versions: list[Record], audit: list[AuditEntry])
         ("Medicine", f"{record.drug} {record.strength} {record.form.replace('_', ' ')}"),
         ("Directions", f"{d.dose_text}, {d.times_per_day} times a day at {', '.join(d.times)}"),
         ("Plan", record.plan),
+        ("Calendar", calendar_check_text(record.calendar_checked, record.case)),
         ("Region / content", f"{record.region.upper()} / content version {record.content_version}"),
         ("Follow-up", record.follow_up_date.isoformat() if record.follow_up_date else "none"),
         ("Notes", record.notes or "none"),
