@@ -89,3 +89,29 @@ def test_no_display_gives_a_clear_message_not_a_qt_abort():
     assert proc.returncode == 1
     assert "needs a desktop display" in proc.stderr
     assert "xvfb-run" in proc.stderr
+
+
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path, monkeypatch, capsys):
+    """`main.py checklist ... | head` must stop quietly (exit 0, no traceback) when head closes."""
+    from datetime import date
+
+    from counsel.cli import run as cli_run
+
+    sink = (tmp_path / "sink").open("w")
+
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            pass
+
+        def fileno(self) -> int:
+            return sink.fileno()
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    code = cli_run(["checklist", str(ROOT / "examples" / "standard-adult-start.json")],
+                   today=date(2026, 11, 23))
+    sink.close()
+    assert code == 0
+    assert "Traceback" not in capsys.readouterr().err

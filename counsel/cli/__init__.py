@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 
 from counsel.cli import core_commands
-from counsel.cli.common import EXIT_INVALID
+from counsel.cli.common import EXIT_INVALID, EXIT_OK
 from counsel.core.errors import CounselError
 
 # Each module provides register(subparsers) -> {command name: handler(args, today) -> exit code}.
@@ -48,6 +49,10 @@ def run(argv: Sequence[str], *, today: date) -> int:
     except CounselError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:
+        # Output piped into `head` or a closed pager: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

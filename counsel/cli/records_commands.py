@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from counsel.cli.common import EXIT_INVALID, EXIT_OK
+from counsel.records.models import calendar_check_text
 from counsel.services.records import RecordQuery, RecordsService
 
 
@@ -108,6 +109,7 @@ def _show(service: RecordsService, args: argparse.Namespace) -> int:
     print(f"Patient {record.patient_ref}; {record.drug} {record.strength} "
           f"{record.form.replace('_', ' ')} ({record.plan}); {d.dose_text}, "
           f"{d.times_per_day}x a day at {', '.join(d.times)}; content {record.content_version}")
+    print(f"  calendar: {calendar_check_text(record.calendar_checked, record.case)}")
     for w in record.warnings:
         how = f"acknowledged: {w.how}" if w.acknowledged else "NOT acknowledged"
         print(f"  warning {w.code}: {how}")
