@@ -133,11 +133,6 @@ class RecordsLink(QObject):
         self.w.restore_session(CounsellingSession.from_json(snapshot_of(state)))
         self._session = _Session(state.id)
         self._saved = None
-        result = self.w.model.result
-        if state.schedule_checked and result is not None and result.schedule:
-            # Restoring the case re-works the calendar, which clears the tick (a changed calendar
-            # must be checked again); this is the calendar that was checked, so tick it again.
-            self.w.schedule.checked.setChecked(True)
         self.flush()  # the form may tidy the case up: store what is on screen (only what differs)
         self._say(f"Resumed the counselling for {state.patient_ref or 'a patient without a reference'}.")
 

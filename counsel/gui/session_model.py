@@ -55,7 +55,9 @@ class SessionModel(QObject):
         """A resumed session (from the records): keep its marks, acknowledgements and notes."""
         self.session = session
         self.pristine = False
-        self._recompute()
+        # The calendar is re-worked from the restored case, but it is the calendar that was
+        # checked: restoring is not a change, so the session's own tick stands.
+        self._recompute(keep_schedule_check=True)
 
     def set_case_data(self, data: dict[str, Any]) -> None:
         """The form changed: re-validate and re-work the counselling."""
@@ -66,7 +68,7 @@ class SessionModel(QObject):
         self.pristine = False
         self._recompute()
 
-    def _recompute(self) -> None:
+    def _recompute(self, *, keep_schedule_check: bool = False) -> None:
         before = self.result.schedule if self.result else None
         try:
             case = parse_case(self.session.case_data, today=self._today())
@@ -75,7 +77,8 @@ class SessionModel(QObject):
         except CaseError as exc:
             self.result = None
             self.error = CaseError("", exc.field, exc.problem)  # the form is the source, not a file
-        if (self.result.schedule if self.result else None) != before:
+        changed = (self.result.schedule if self.result else None) != before
+        if changed and not keep_schedule_check:
             self.session.schedule_checked = False  # a changed calendar must be checked again
         self.result_changed.emit()
         self.changed.emit()
