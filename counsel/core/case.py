@@ -110,10 +110,27 @@ class Patient(_Strict):
     pregnant: bool = False
     breastfeeding: bool = False
     kidney_function: KidneyFunction = "unknown"
-    crcl_ml_min: float | None = Field(default=None, ge=0, le=250)
+    crcl_ml_min: float | None = Field(
+        default=None, ge=0, le=250, description="Creatinine clearance (Cockcroft-Gault), mL/min"
+    )
+    egfr: float | None = Field(
+        default=None, ge=0, le=250, description="eGFR, mL/min/1.73 m²"
+    )
     liver_disease: bool = False
     seizure_history: bool = False
     mental_health_history: bool = False
+    misuse_history: bool = Field(
+        default=False, description="A history of misuse of, or dependence on, alcohol or drugs"
+    )
+    missed_or_stopped_recently: bool = Field(
+        default=False,
+        description="Missed doses of baclofen, or ran out or stopped it, in the last 48 hours",
+    )
+    withdrawal_signs: bool = Field(
+        default=False,
+        description="Signs of withdrawal now: hallucinations, confusion, fits, high temperature, "
+                    "much worse stiffness or spasms, fast heartbeat",
+    )
     conditions: list[Condition] = Field(default_factory=list)
     alcohol: Alcohol = "none"
     drives: bool = False

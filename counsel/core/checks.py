@@ -146,7 +146,7 @@ def _product_checks(case: Case, mono: Monograph) -> list[Warning]:
 def _population_checks(case: Case) -> list[Warning]:
     p = case.patient
     out: list[Warning] = []
-    kidney = kidney_category(p.kidney_function, p.crcl_ml_min)
+    kidney = kidney_category(p.kidney_function, p.crcl_ml_min, p.egfr)
     if kidney in KIDNEY_IMPAIRED:
         crcl = f", CrCl {p.crcl_ml_min:g} mL/min" if p.crcl_ml_min is not None else ""
         out.append(Warning(

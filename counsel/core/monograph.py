@@ -85,6 +85,11 @@ class Point(_Strict):
     key_warning: bool = Field(
         default=False, description="Also printed in the leaflet's key warnings box"
     )
+    pharmacist_only: bool = Field(
+        default=False,
+        description="Shown at the counter only, never printed for the patient (e.g. usual dose "
+                    "ranges: a population range on a leaflet reads as a suggested dose)",
+    )
     applies: When | None = Field(default=None, description="Omitted: applies to every case")
     sources: list[str] = Field(min_length=1)
 

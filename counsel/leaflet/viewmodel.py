@@ -180,8 +180,9 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
     name = (case.patient.name or "").strip()
 
     dosing = [s for s in result.sections if s.section.topic == "dosing"]
-    key_points = [p for p in result.points if p.point.key_warning]
-    calendar_points = [p for p in result.points
+    printable = [p for p in result.points if not p.point.pharmacist_only]
+    key_points = [p for p in printable if p.point.key_warning]
+    calendar_points = [p for p in printable
                        if _is_calendar_point(p) and not p.point.key_warning]
     calendar = _calendar(result, loc, calendar_points)
     used: list[SelectedPoint] = [*key_points, *(calendar_points if calendar else [])]
@@ -192,7 +193,9 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
     for sr in sorted(result.sections, key=_topic_rank):
         if sr.section.topic == "follow_up" and case.notes.strip():
             sections.append(_notes_section(case.notes, case.pharmacist))
-        shown = [p for p in sr.points if p.id not in shown_elsewhere]
+        # Pharmacist-only points (usual dose ranges, ovarian cysts) are never printed.
+        shown = [p for p in sr.points
+                 if p.id not in shown_elsewhere and not p.point.pharmacist_only]
         if not shown and not (sr.section.topic == "follow_up" and case.follow_up_date):
             continue
         used += shown
