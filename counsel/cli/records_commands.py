@@ -134,12 +134,15 @@ def _export(service: RecordsService, args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print("error: --from: must not be after --to", file=sys.stderr)
         return EXIT_INVALID
+    if args.output is not None:
+        # Before the export is made (and logged): never write over a database.
+        service.check_output(args.output, "-o/--output")
     text = service.export(args.format, by=args.by,
                           query=RecordQuery(date_from=args.date_from, date_to=args.date_to))
     if args.output is None:
         sys.stdout.write(text)
     else:
-        service.write_file(args.output, text)
+        service.write_file(args.output, text, option="-o/--output")
         print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 

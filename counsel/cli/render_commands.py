@@ -17,6 +17,7 @@ from counsel.services.leaflet import (
     check_output_paths,
     write_leaflet,
 )
+from counsel.services.outputs import check_output_path
 
 
 def register(sub: Any) -> dict[str, Any]:
@@ -42,8 +43,10 @@ def _render(args: argparse.Namespace, today: date) -> int:
     paper = str(args.paper).lower()
     if paper not in PAPERS:
         raise LeafletError(f"--paper: '{args.paper}' is not one of {', '.join(PAPERS)}")
-    if args.output.resolve() == args.case.resolve():
-        raise LeafletError("-o/--output: must not be the case file")
+    # Never over the case file being read or a database (or a link to either): one line, exit 2.
+    for path, option in ((args.output, "-o/--output"), (args.html, "--html")):
+        if path is not None:
+            check_output_path(path, option, databases=[args.db], inputs=[args.case])
     check_output_paths(args.output, args.html, names=("-o/--output", "--html"))
     if args.record and args.training:
         raise LeafletError("--record: training leaflets are never stored in the counselling records")

@@ -10,6 +10,7 @@ from typing import Any
 
 from counsel.cli.common import EXIT_OK
 from counsel.core.errors import CounselError
+from counsel.services.outputs import check_output_path
 from counsel.services.training import DB_ENV, TrainingService
 from counsel.training.scoring import Result, result_json
 from counsel.training.storage import Progress
@@ -129,6 +130,9 @@ def _print_result(result: Result, title: str) -> None:
 
 
 def _progress(service: TrainingService, args: argparse.Namespace) -> int:
+    if args.csv:
+        # Never write the sign-off sheet over the training or records database (or a link to one).
+        check_output_path(args.csv, "--csv", databases=[service.db_path])
     prog = service.export_csv(args.csv, args.trainee) if args.csv else service.progress(args.trainee)
     if args.json:
         print(json.dumps(_progress_json(prog), indent=2, ensure_ascii=False))

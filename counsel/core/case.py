@@ -9,10 +9,12 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -21,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from counsel.core import case_input
+from counsel.core.case_input import parse_date, plain_text, quote, single_line
 from counsel.core.errors import CaseError
 
 Region = Literal["us", "uk"]
@@ -59,7 +63,13 @@ _STRENGTH_RE = re.compile(
     re.IGNORECASE,
 )
 
-Text = Annotated[str, Field(max_length=200)]
+# Most doses a day a case may give (times_per_day, dose_times): the most DEFAULT_DOSE_TIMES lays out.
+MAX_DOSES_PER_DAY = 6
+
+Text = Annotated[str, Field(max_length=200), AfterValidator(single_line)]
+# Dates are written 'YYYY-MM-DD' (or are date objects from YAML) and stay within a range whose
+# longest calendar still fits the calendar (9999-12-31 + a titration used to overflow).
+CaseDate = Annotated[date, BeforeValidator(parse_date)]
 
 
 def _cross(field: str, problem: str) -> PydanticCustomError:
@@ -68,7 +78,10 @@ def _cross(field: str, problem: str) -> PydanticCustomError:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # strict: `true` is not age 1 or 1 mg, "5" is not 5 and 5.0 is not 5 doses; an int is still a
+    # valid float (5 -> 5.0 mg). allow_inf_nan: JSON's NaN/Infinity are never a dose or a weight.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              strict=True, allow_inf_nan=False)
 
 
 class Strength(_Strict):
@@ -131,7 +144,7 @@ class Patient(_Strict):
         description="Signs of withdrawal now: hallucinations, confusion, fits, high temperature, "
                     "much worse stiffness or spasms, fast heartbeat",
     )
-    conditions: list[Condition] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list, max_length=len(get_args(Condition)))
     alcohol: Alcohol = "none"
     drives: bool = False
     other_medicines: list[Text] = Field(default_factory=list, max_length=50)
@@ -182,10 +195,12 @@ class Prescription(_Strict):
     form: Form = "tablet"
     strength: str = Field(min_length=1, max_length=40)
     dose_mg: float | None = Field(default=None, gt=0, le=200)
-    times_per_day: int | None = Field(default=None, ge=1, le=6)
-    dose_times: list[str] | None = None
+    times_per_day: int | None = Field(default=None, ge=1, le=MAX_DOSES_PER_DAY)
+    dose_times: list[Annotated[str, Field(max_length=5)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_DOSES_PER_DAY
+    )
     plan: Plan = "start"
-    start_date: date | None = None
+    start_date: CaseDate | None = None
     titration: Titration | None = None
     taper: Taper | None = None
     prescriber: Text | None = None
@@ -208,7 +223,7 @@ class Prescription(_Strict):
             return None
         for t in value:
             if not _TIME_RE.match(t):
-                raise ValueError(f"'{t}' is not a time like 08:00")
+                raise ValueError(f"{quote(t)} is not a time like 08:00")
         if len(set(value)) != len(value):
             raise ValueError("the same time is given twice")
         return value
@@ -278,9 +293,9 @@ class Case(_Strict):
     patient: Patient
     prescription: Prescription
     pharmacy: Pharmacy = Field(default_factory=Pharmacy)
-    pharmacist: Annotated[str, Field(max_length=20)] = ""
-    notes: Annotated[str, Field(max_length=2000)] = ""
-    follow_up_date: date | None = None
+    pharmacist: Annotated[str, Field(max_length=20), AfterValidator(single_line)] = ""
+    notes: Annotated[str, Field(max_length=2000), AfterValidator(plain_text)] = ""
+    follow_up_date: CaseDate | None = None
 
 
 def _num(value: float) -> str:
@@ -289,7 +304,7 @@ def _num(value: float) -> str:
 
 def _describe(err: Any) -> tuple[str, str]:
     """Turn one pydantic error into (dotted field path, plain problem)."""
-    loc = [str(p) for p in err["loc"]]
+    loc = [case_input.key(p) for p in err["loc"]]
     ctx = err.get("ctx") or {}
     if err["type"] == "cross_field":
         loc.append(str(ctx["field"]))
@@ -299,11 +314,14 @@ def _describe(err: Any) -> tuple[str, str]:
         return ".".join(loc), "unknown field"
     if kind == "missing":
         return ".".join(loc), "missing (required)"
-    msg = str(err["msg"])
+    if kind == "float_type" and type(err.get("input")) is int:
+        return ".".join(loc), f"is too large (got {quote(err['input'])})"
+    msg = str(err["msg"]).replace(" after validation", "")
     msg = msg.removeprefix("Value error, ")
     msg = msg[:1].lower() + msg[1:]
-    if "input" in err and not isinstance(err["input"], dict | list):
-        msg = f"{msg} (got {json.dumps(err['input'], default=str)})"
+    # Our own messages quote the value themselves; pydantic's get a short quote (never 5 MB).
+    if kind != "value_error" and "input" in err and not isinstance(err["input"], dict | list):
+        msg = f"{msg} (got {quote(err['input'])})"
     return ".".join(loc), msg
 
 
@@ -319,6 +337,9 @@ def parse_case(data: Any, *, today: date, source: str = "case") -> Case:
     """Validate raw case data; missing start_date defaults to `today` (passed in, never read)."""
     if not isinstance(data, dict):
         raise CaseError(source, "", "the case must be a JSON object")
+    bad = case_input.first_bad_node(data)
+    if bad is not None:
+        raise CaseError(source, *bad)
     try:
         return Case.model_validate(_apply_date_default(data, today))
     except ValidationError as exc:
@@ -328,19 +349,28 @@ def parse_case(data: Any, *, today: date, source: str = "case") -> Case:
 
 def load_case(path: Path, *, today: date) -> Case:
     """Read and validate a case JSON file, with one-line errors naming the file and field."""
-    source = path.name
+    source = case_input.key(path.name) if path.name else case_input.quote(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CaseError(source, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseError(source, "", f"cannot read the file ({exc.__class__.__name__})") from None
+        text = case_input.read_case_text(path)
+    except OSError as exc:
+        raise CaseError(source, "", case_input.read_problem(exc)) from None
+    except UnicodeDecodeError:
+        raise CaseError(source, "", "not UTF-8 text (is it a case file?)") from None
+    except ValueError as exc:
+        raise CaseError(source, "", str(exc)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CaseError(
             source, "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise CaseError(source, "", f"not a case file: nested more than "
+                                    f"{case_input.MAX_DEPTH} levels deep") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
+        raise CaseError(source, "", "not a case file: holds a number with thousands of digits") \
+            from None
     return parse_case(data, today=today, source=source)
 
 

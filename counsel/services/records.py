@@ -54,6 +54,7 @@ from counsel.records.privacy import (
 )
 from counsel.records.repository import RecordsRepository
 from counsel.records.sqlite_repo import SQLiteRepository
+from counsel.services.outputs import check_output_path
 
 __all__ = [
     "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings", "RecordsError",
@@ -510,14 +511,18 @@ class RecordsService:
                       detail=f"{fmt}, {len(records)} record versions, {span}")
         return text
 
-    @staticmethod
-    def write_file(path: Path, text: str) -> None:
-        """Atomic write (temporary file + rename), for exports."""
+    def check_output(self, path: Path, option: str = "file") -> None:
+        """Refuse (OutputPathError) a path that is, or links to, this or another Counsel database."""
+        check_output_path(path, option, databases=[Path(self.location)])
+
+    def write_file(self, path: Path, text: str, *, option: str = "file") -> None:
+        """Atomic write (temporary file + rename), for exports; never over a database."""
+        self.check_output(path, option)
         write_atomic(path, text.encode("utf-8"))
 
-    @staticmethod
-    def write_pdf(path: Path, pdf: bytes) -> None:
-        """Atomic write of a reprinted leaflet."""
+    def write_pdf(self, path: Path, pdf: bytes, *, option: str = "file") -> None:
+        """Atomic write of a reprinted leaflet; never over a database."""
+        self.check_output(path, option)
         write_atomic(path, pdf)
 
 

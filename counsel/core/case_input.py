@@ -1,0 +1,150 @@
+"""Limits on raw case input: file size, nesting, dates, text, and short quoting in error lines.
+
+A case file comes from a pharmacist's folder, another tool or a damaged disk. Everything here
+turns hostile or broken input into one short line instead of a traceback, a hang or a 5 MB echo.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import re
+import stat
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+MAX_FILE_BYTES = 1_000_000  # a real case file is a few kB; the largest legal one is ~20 kB
+MAX_DEPTH = 8  # the case format nests 3 levels (case > prescription > titration > value)
+MAX_QUOTE = 30  # characters of a bad value quoted back in an error line
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)  # + the longest calendar (400 steps x 60 days) stays in range
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+# Control characters (C0, DEL, C1) and lone surrogates: they cannot be printed or encoded.
+_BAD_LINE_CHARS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_TEXT_CHARS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def quote(value: Any, limit: int = MAX_QUOTE) -> str:
+    """A bad value as a short JSON-like token: long strings and huge numbers are cut, never echoed."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int):
+        if value.bit_length() > 64:
+            digits = int(value.bit_length() * 0.30103) + 1
+            return f"a number with about {digits} digits"
+        return str(value)
+    if isinstance(value, str):
+        if len(value) > limit:
+            return f"{json.dumps(value[:limit], ensure_ascii=True)[:-1]}…\" ({len(value)} characters)"
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    text = json.dumps(value, default=str, ensure_ascii=True)
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def key(part: Any) -> str:
+    """One part of a field path as printed: plain names as they are, anything odd quoted."""
+    text = str(part)
+    return text if _PLAIN_KEY_RE.match(text) else quote(text)
+
+
+def read_case_text(path: Path) -> str:
+    """The text of a case file; OSError/ValueError carry a short plain reason (see `read_problem`).
+
+    Checked before opening: a folder, a FIFO (would block) or a device (/dev/zero never ends)
+    is refused, and at most MAX_FILE_BYTES are read.
+    """
+    st = path.stat()  # follows links: a link loop fails here with ELOOP
+    if stat.S_ISDIR(st.st_mode):
+        raise ValueError("is a folder, not a case file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError("is not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ValueError(_too_large(st.st_size))
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError(_too_large(len(raw)))
+    return raw.decode("utf-8")
+
+
+def _too_large(size: int) -> str:
+    return (f"the file is too large ({size / 1_000_000:.1f} MB; "
+            f"a case file is at most {MAX_FILE_BYTES // 1_000_000} MB)")
+
+
+def read_problem(exc: OSError) -> str:
+    """A plain reason for an OSError while reading, without the (possibly long) file name."""
+    reasons = {
+        errno.ENOENT: "file not found",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ELOOP: "too many levels of symbolic links (a link loop?)",
+        errno.ENAMETOOLONG: "the file name is too long",
+        errno.ENOTDIR: "a folder in the path is a file",
+        errno.EISDIR: "is a folder, not a case file",
+    }
+    return reasons.get(exc.errno or 0) or f"cannot read the file ({exc.strerror or type(exc).__name__})"
+
+
+def first_bad_node(data: Any, max_depth: int = MAX_DEPTH) -> tuple[str, str] | None:
+    """(field path, problem) for the first part nested too deeply or holding an unprintable string.
+
+    Iterative, so hostile nesting cannot exhaust the Python stack.
+    """
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while stack:
+        node, where = stack.pop()
+        if len(where) > max_depth:
+            return ".".join(where[:max_depth]), f"nested too deeply (more than {max_depth} levels)"
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(k, str) and _has_surrogate(k):
+                    return ".".join(where), "a field name holds an invalid character"
+                stack.append((v, (*where, key(k))))
+        elif isinstance(node, list):
+            stack.extend((v, (*where, str(i))) for i, v in enumerate(node))
+        elif isinstance(node, str) and _has_surrogate(node):
+            return ".".join(where), "holds an invalid character (a lone surrogate)"
+    return None
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def parse_date(value: Any) -> date:
+    """A calendar date from a case: 'YYYY-MM-DD' or a date, within EARLIEST_DATE..LATEST_DATE."""
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise ValueError(f"must be a date like 2026-11-23 (got {quote(value)})")
+    if isinstance(value, str):
+        if not _DATE_RE.match(value.strip()):
+            raise ValueError(f"must be a date like 2026-11-23 (got {quote(value)})")
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{quote(value)} is not a real date") from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"must be between {EARLIEST_DATE.isoformat()} and "
+                         f"{LATEST_DATE.isoformat()} (got {value.isoformat()})")
+    return value
+
+
+def single_line(value: str) -> str:
+    """A one-line text field (name, medicine, phone): no control characters or line breaks."""
+    if _BAD_LINE_CHARS_RE.search(value):
+        raise ValueError("must be one line of printable text (no control characters or line breaks)")
+    return value
+
+
+def plain_text(value: str) -> str:
+    """A free-text field (notes): line breaks and tabs are fine, other control characters are not."""
+    if _BAD_TEXT_CHARS_RE.search(value):
+        raise ValueError("holds a control character that cannot be printed")
+    return value
