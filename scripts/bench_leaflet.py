@@ -1,124 +1,219 @@
-"""Leaflet timings (not a test): cold CLI, warm render, project overhead, 50 leaflets on all cores.
+"""Start-up and leaflet timings (not a test), measured in pairs so machine load hits both sides alike.
 
-Run: .venv/bin/python scripts/bench_leaflet.py [--n 20] [--batch 50]
+Run: .venv/bin/python scripts/bench_leaflet.py [--pairs 10] [--checks 5] [--batch 50] [--json OUT]
+
+- cold CLI vs bare WeasyPrint: each pair runs `main.py render` of the standard example in a fresh
+  process and, in another fresh process, WeasyPrint alone on the same HTML with the same
+  stylesheets and options (no Counsel code). The order alternates within pairs. The headline is
+  the MEDIAN OF THE PAIR RATIOS (each ratio compares two runs made seconds apart), not a ratio of
+  medians from different moments. The two PDFs are compared byte for byte once.
+- window shown and first preview: `main.py --check` in fresh processes (its report's figures).
+- edit -> preview: scripts/bench_gui.py (single toggles, in the app's own event loop).
+- 50 leaflets: a spawn pool of one warm worker per core, closed (close + join) when done.
+- peak memory: the maximum resident set size of each kind of fresh process (from wait4).
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from counsel import paths  # noqa: E402
-from counsel.core.content import default_catalog  # noqa: E402
-from counsel.core.rules import counsel_case  # noqa: E402
-from counsel.services.casework import counsel_file  # noqa: E402
-from counsel.services.leaflet import LeafletOptions, render_leaflet_pdf, warm_up  # noqa: E402
 
-TODAY = date(2026, 11, 23)
 STANDARD = paths.EXAMPLES_DIR / "standard-adult-start.json"
 EXAMPLES = sorted(paths.EXAMPLES_DIR.glob("*.json"))
-OPTIONS = LeafletOptions()
+TARGETS = {"cold_cli_over_bare": 1.10, "window_shown_s": 0.35, "first_preview_s": 1.2}
+
+# WeasyPrint alone: what counsel.leaflet.pdf does for an A4, standard-print leaflet, written
+# without importing anything from Counsel. argv: html file, pdf file.
+BARE = r"""
+import sys
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+res = {res!r}
+html = open(sys.argv[1], encoding="utf-8").read()
+fc = FontConfiguration()
+css = [weasyprint.CSS(filename=res + "/css/" + n, font_config=fc) for n in ("fonts.css", "leaflet.css")]
+css.append(weasyprint.CSS(string="@page {{ size: A4; }}", font_config=fc))
+pdf = weasyprint.HTML(string=html, base_url=res + "/").write_pdf(
+    stylesheets=css, font_config=fc, pdf_variant="pdf/ua-1", attachments=[])
+open(sys.argv[2], "wb").write(pdf)
+"""
 
 
-def _stats(xs: list[float]) -> str:
-    return (f"median {statistics.median(xs):.3f} s, min {min(xs):.3f}, max {max(xs):.3f} "
-            f"(n={len(xs)})")
+def run_rss(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Like run_timed, but reaps the child with wait4 to read its own peak RSS (KB)."""
+    with tempfile.TemporaryFile("w+") as out:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+        out.seek(0)
+        return elapsed, usage.ru_maxrss, out.read()
 
 
-def cold_cli(n: int) -> list[float]:
-    """Fresh `main.py render` processes (imports, fonts, everything); one unmeasured first run."""
-    times: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "leaflet.pdf"
-        cmd = [sys.executable, str(ROOT / "main.py"), "render", str(STANDARD), "-o", str(out)]
-        for i in range(n + 1):
-            t = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
-            if i:
-                times.append(time.perf_counter() - t)
-    return times
+def _stats(xs: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(xs), 3), "min": round(min(xs), 3),
+            "max": round(max(xs), 3), "n": len(xs)}
 
 
-def warm(n: int) -> tuple[list[float], list[float], list[float]]:
-    """(whole pipeline from the case file, WeasyPrint alone on the same HTML, counsel_case)."""
-    from counsel.leaflet import pdf
+def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
+    """Interleaved pairs: cold `main.py render` and bare WeasyPrint on the same HTML."""
+    html = tmp / "leaflet.html"
+    out_cli, out_bare = tmp / "cli.pdf", tmp / "bare.pdf"
+    cli = [sys.executable, str(ROOT / "main.py"), "render", str(STANDARD), "-o", str(out_cli)]
+    # The HTML WeasyPrint gets from Counsel (the bare side adds the same stylesheets itself).
+    from datetime import date
+
     from counsel.leaflet.render import leaflet_html
+    from counsel.services.casework import counsel_file
+    from counsel.services.leaflet import LeafletOptions
 
-    warm_up()
-    result = counsel_file(STANDARD, today=TODAY)
-    render_leaflet_pdf(result, OPTIONS, today=TODAY)
-    view, html = leaflet_html(result, OPTIONS, today=TODAY)
-    full: list[float] = []
-    engine: list[float] = []
-    rules: list[float] = []
-    catalog = default_catalog()
-    for _ in range(n):  # interleaved, so machine noise hits both alike
-        t = time.perf_counter()
-        render_leaflet_pdf(counsel_file(STANDARD, today=TODAY), OPTIONS, today=TODAY)
-        full.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        pdf.html_to_pdf(html, paper=view.paper, large_print=view.large_print,
-                        training=view.training)
-        engine.append(time.perf_counter() - t)
-    for _ in range(50):
-        t = time.perf_counter()
-        counsel_case(result.case, catalog)
-        rules.append(time.perf_counter() - t)
-    return full, engine, rules
+    result = counsel_file(STANDARD, today=date.today())
+    html.write_text(leaflet_html(result, LeafletOptions(), today=date.today())[1], encoding="utf-8")
+    bare_script = tmp / "bare.py"
+    bare_script.write_text(BARE.format(res=str(paths.RESOURCES_DIR)), encoding="utf-8")
+    bare = [sys.executable, str(bare_script), str(html), str(out_bare)]
+    run_rss(cli)  # one unmeasured run of each: page cache, bytecode, template cache
+    run_rss(bare)
+    cli_t: list[float] = []
+    bare_t: list[float] = []
+    ratios: list[float] = []
+    cli_rss: list[int] = []
+    bare_rss: list[int] = []
+    for i in range(pairs):
+        order = [("cli", cli), ("bare", bare)] if i % 2 == 0 else [("bare", bare), ("cli", cli)]
+        got: dict[str, float] = {}
+        for name, cmd in order:
+            t, rss, _ = run_rss(cmd)
+            got[name] = t
+            (cli_rss if name == "cli" else bare_rss).append(rss)
+        cli_t.append(got["cli"])
+        bare_t.append(got["bare"])
+        ratios.append(got["cli"] / got["bare"])
+    return {
+        "cold_cli_render_s": _stats(cli_t),
+        "bare_weasyprint_s": _stats(bare_t),
+        "pair_ratios": [round(r, 3) for r in ratios],
+        "cold_cli_over_bare_median_of_pair_ratios": round(statistics.median(ratios), 3),
+        "pdf_identical_to_bare": out_cli.read_bytes() == out_bare.read_bytes(),
+        "peak_rss_mb": {"cli_render": round(max(cli_rss) / 1024, 1),
+                        "bare_weasyprint": round(max(bare_rss) / 1024, 1)},
+    }
+
+
+def gui_check(runs: int, env: dict[str, str]) -> dict[str, Any]:
+    """`main.py --check` in fresh processes: window shown and first preview, as it reports them."""
+    shown: list[float] = []
+    first: list[float] = []
+    rss: list[int] = []
+    for _ in range(runs):
+        _, peak, out = run_rss([sys.executable, str(ROOT / "main.py"), "--check"], env=env)
+        report = json.loads(out)
+        shown.append(report["window_shown_s"])
+        first.append(report["first_preview_s"])
+        rss.append(peak)
+    return {"window_shown_s": _stats(shown), "first_preview_s": _stats(first),
+            "peak_rss_mb_check": round(max(rss) / 1024, 1)}
+
+
+def edit_preview(runs: int, env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_gui.py"), "--n", str(runs)],
+                          capture_output=True, text=True, env=env, check=True, cwd=ROOT)
+    report = json.loads(done.stdout[done.stdout.index("{"):])
+    return {"edit_preview_s": report["edit_preview_s"],
+            "gui_bench_first_preview_s": report["first_preview_s"],
+            "gui_bench_window_shown_s": report["window_shown_s"]}
 
 
 def _init_worker() -> None:
+    from counsel.services.leaflet import warm_up
+
     warm_up()
 
 
 def _render_one(path: str) -> int:
-    result = counsel_file(Path(path), today=TODAY)
-    return len(render_leaflet_pdf(result, OPTIONS, today=TODAY))
+    from datetime import date
+
+    from counsel.services.casework import counsel_file
+    from counsel.services.leaflet import LeafletOptions, render_leaflet_pdf
+
+    today = date(2026, 11, 23)
+    result = counsel_file(Path(path), today=today)
+    return len(render_leaflet_pdf(result, LeafletOptions(), today=today))
 
 
-def batch(count: int) -> tuple[float, float, int]:
-    """(wall time incl. pool start and warm-up, wall time of the renders, workers)."""
+def _weasyprint_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("weasyprint-*")}
+
+
+def batch(count: int) -> dict[str, Any]:
+    """50 leaflets on one warm worker per core; the pool is closed and joined, not terminated."""
+    import multiprocessing
+
+    try:
+        from counsel.leaflet.batch import render_pool
+    except ImportError:  # before the clean pool existed: the with-block terminates the pool
+        def render_pool(ctx: Any, workers: int, initializer: Any) -> Any:  # type: ignore[misc]
+            return ctx.Pool(workers, initializer=initializer)
+
     workers = os.cpu_count() or 1
     jobs = [str(EXAMPLES[i % len(EXAMPLES)]) for i in range(count)]
+    before = _weasyprint_folders()
     t0 = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker) as pool:
-        pool.map(_render_one, [jobs[0]] * workers, chunksize=1)  # wait until every worker is warm
+    with render_pool(ctx, workers, initializer=_init_worker) as pool:
+        pool.map(_render_one, [jobs[0]] * workers, chunksize=1)  # every worker warm
         t1 = time.perf_counter()
         sizes = pool.map(_render_one, jobs, chunksize=1)
         t2 = time.perf_counter()
     assert all(s > 1000 for s in sizes)
-    return t2 - t0, t2 - t1, workers
+    left = sorted(_weasyprint_folders() - before)
+    return {"leaflets": count, "workers": workers, "render_s": round(t2 - t1, 2),
+            "leaflets_per_s": round(count / (t2 - t1), 1),
+            "total_with_pool_start_s": round(t2 - t0, 2),
+            "temporary_font_folders_left": len(left)}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=20, help="warm samples")
-    parser.add_argument("--cold", type=int, default=5, help="cold CLI samples")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=10, help="cold CLI / bare WeasyPrint pairs")
+    parser.add_argument("--checks", type=int, default=5, help="`main.py --check` runs")
+    parser.add_argument("--edits", type=int, default=3, help="bench_gui.py runs (edit -> preview)")
     parser.add_argument("--batch", type=int, default=50, help="leaflets in the parallel batch")
+    parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args()
-
-    print(f"cold CLI render (fresh process): {_stats(cold_cli(args.cold))}")
-    full, engine, rules = warm(args.n)
-    print(f"warm render, case file -> PDF:  {_stats(full)}")
-    print(f"WeasyPrint alone, same HTML:    {_stats(engine)}")
-    overhead = statistics.median(full) / statistics.median(engine) - 1
-    print(f"project overhead (content, rules, view, Jinja2): {overhead:+.1%} of WeasyPrint")
-    print(f"counsel_case (checklist) alone: median {statistics.median(rules) * 1000:.2f} ms")
-    total, renders, workers = batch(args.batch)
-    print(f"{args.batch} leaflets on {workers} processes: {renders:.2f} s of rendering "
-          f"({args.batch / renders:.1f} leaflets/s), {total:.2f} s including pool start-up")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    report: dict[str, Any] = {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as tmp:
+        # GUI and CLI figures interleaved too: a --check run after each cold pair.
+        report.update(cold_pairs(args.pairs, Path(tmp)))
+    if args.checks:
+        report.update(gui_check(args.checks, env))
+    if args.edits:
+        report.update(edit_preview(args.edits, env))
+    if args.batch:
+        report["batch"] = batch(args.batch)
+    report["load_avg_at_end"] = os.getloadavg()
+    report["targets"] = TARGETS
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
