@@ -59,7 +59,7 @@ def load_model(path: Path, model: type[M]) -> M:
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+        return str(path.resolve().relative_to(paths.DATA_ROOT))
     except ValueError:
         return str(path)
 

@@ -144,7 +144,7 @@ class Scenario:
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+        return str(path.resolve().relative_to(paths.DATA_ROOT))
     except ValueError:
         return str(path)
 
