@@ -39,7 +39,9 @@ class _Engine:
 
 @lru_cache(maxsize=1)
 def _engine() -> _Engine:
-    import weasyprint
+    from counsel.leaflet.weasy import import_weasyprint
+
+    weasyprint = import_weasyprint()  # before anything else imports it: no helper processes
     from weasyprint.text.fonts import FontConfiguration
 
     from counsel.leaflet.fetcher import ResourceFetcher
