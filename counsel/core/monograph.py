@@ -52,6 +52,21 @@ class RegionRules(_Strict):
     child: ChildRule
     liquid_concentrations: list[str] = Field(default_factory=list)
     sources: list[str] = Field(min_length=1)
+    # Region words for patient text ({vomiting}: "throwing up" in the US, "being sick" in the UK).
+    # Every region defines the same keys (checked in Monograph) so no leaflet has a gap.
+    words: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("words")
+    @classmethod
+    def _plain_words(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, text in value.items():
+            if not re.fullmatch(ID_RE.strip("^$"), key):
+                raise ValueError(f"word '{key}' must be lower_case letters, digits and _")
+            if key in PLACEHOLDERS:
+                raise ValueError(f"word '{key}' is already a placeholder")
+            if not text.strip() or "{" in text or "}" in text:
+                raise ValueError(f"word '{key}' must be plain text without braces")
+        return value
 
 
 class FormInfo(_Strict):
@@ -110,9 +125,14 @@ class Point(_Strict):
 
 
 def _check_placeholders(text: str) -> None:
+    # A name that could be a region word is checked against the monograph's words later (Monograph).
     for name in _PLACEHOLDER_RE.findall(text):
-        if name not in PLACEHOLDERS:
+        if name not in PLACEHOLDERS and not re.fullmatch(ID_RE.strip("^$"), name):
             raise ValueError(f"unknown placeholder {{{name}}} (allowed: {sorted(PLACEHOLDERS)})")
+
+
+def _unknown_placeholders(text: str, allowed: set[str]) -> list[str]:
+    return [n for n in _PLACEHOLDER_RE.findall(text) if n not in allowed]
 
 
 class Monograph(_Strict):
@@ -152,6 +172,20 @@ class Monograph(_Strict):
             for sid in point.sources:
                 if sid not in source_ids:
                     raise ValueError(f"{where}.sources: unknown source id '{sid}'")
+        words = {k for rules in self.regions.values() for k in rules.words}
+        for region, rules in self.regions.items():
+            missing = sorted(words - set(rules.words))
+            if missing:
+                raise ValueError(f"regions.{region}.words: missing word '{missing[0]}'")
+        allowed = set(PLACEHOLDERS) | words
+        for i, point in enumerate(self.points):
+            for name, texts in (("prompt", [point.prompt]), ("why", [point.why]),
+                                ("patient_text", point.patient_text)):
+                for text in texts:
+                    for unknown in _unknown_placeholders(text, allowed):
+                        raise ValueError(
+                            f"points.{i}.{name}: unknown placeholder {{{unknown}}} "
+                            f"(allowed: {sorted(allowed)})")
         for region, rules in self.regions.items():
             for sid in rules.sources:
                 if sid not in source_ids:

@@ -99,6 +99,7 @@ def _values(case: Case, mono: Monograph, rules: RegionRules, facts: Facts,
         "drug": mono.name,
         "strength": concentration_text(strength) if strength.per_ml else mg(strength.amount_mg),
         "emergency": rules.emergency,
+        **rules.words,  # region words ({vomiting}, {seizures}); keys never clash (checked on load)
     }
 
 

@@ -84,7 +84,12 @@ def test_medicines_recognised_case_insensitively_by_generic_or_brand(name, catal
 @pytest.mark.parametrize(("medicine", "point"), [
     ("diazepam", "interaction_sleep_medicine"), ("zolpidem", "interaction_sleep_medicine"),
     ("promethazine", "interaction_sleep_medicine"), ("amitriptyline", "interaction_tricyclic"),
-    ("sertraline", "interaction_other_antidepressant"), ("gabapentin", "interaction_antiepileptic"),
+    ("sertraline", "interaction_other_antidepressant"), ("levetiracetam", "interaction_antiepileptic"),
+    ("gabapentin", "interaction_gabapentinoid"), ("Sativex", "interaction_cannabinoid"),
+    ("quetiapine", "interaction_other_sedative"), ("primidone", "interaction_other_sedative"),
+    ("Xyrem", "interaction_sodium_oxybate"), ("suvorexant", "interaction_sleep_medicine"),
+    ("cinnarizine", "interaction_sleep_medicine"), ("tamsulosin", "interaction_blood_pressure"),
+    ("linezolid", "interaction_maoi"), ("oxymorphone", "interaction_opioid"),
     ("lithium", "interaction_lithium"), ("amlodipine", "interaction_blood_pressure"),
     ("Sinemet", "interaction_levodopa"), ("phenelzine", "interaction_maoi"),
     ("tizanidine", "interaction_muscle_relaxant"), ("ibuprofen", "interaction_nsaid"),
