@@ -126,7 +126,26 @@ _V3 = [
         CHECK (calendar_checked IN (0, 1))""",
 ]
 
-STEPS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2), (3, _V3))
+_V4 = [
+    # v4: INSERT OR REPLACE / REPLACE INTO delete the conflicting row without firing DELETE
+    # triggers (unless recursive_triggers is on), and an upsert rewrites it: either would quietly
+    # rewrite a finished record, an audit entry or a finished session. BEFORE INSERT fires before
+    # the conflict is resolved, so refusing any insert that would meet an existing row (its id, or
+    # a record's unique session+version or supersedes) closes that door for every client.
+    f"""CREATE TRIGGER records_no_replace BEFORE INSERT ON records
+        WHEN EXISTS (SELECT 1 FROM records WHERE id = NEW.id
+                     OR (session_id = NEW.session_id AND version = NEW.version)
+                     OR supersedes = NEW.supersedes)
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END""",
+    """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+        WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER sessions_no_replace BEFORE INSERT ON sessions
+        WHEN EXISTS (SELECT 1 FROM sessions WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'a session is never replaced: it is kept as it was'); END""",
+]
+
+STEPS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
 SCHEMA_VERSION = STEPS[-1][0]
 
 
