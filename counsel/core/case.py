@@ -243,6 +243,10 @@ class Prescription(_Strict):
             return self
         if self.dose_mg is None:
             raise _cross("dose_mg", "missing (required for oral baclofen)")
+        if self.times_per_day is None and self.dose_times is None:
+            # Never assumed: a made-up "3 times a day" would print a dose the prescriber never wrote.
+            raise _cross("times_per_day", "missing: how many doses a day (or give dose_times); "
+                                          "required for oral baclofen, never assumed")
         if self.times_per_day is not None and self.dose_times is not None \
                 and len(self.dose_times) != self.times_per_day:
             raise _cross("dose_times", f"{len(self.dose_times)} times given but times_per_day is "
@@ -269,15 +273,20 @@ class Prescription(_Strict):
 
     @property
     def doses_per_day(self) -> int:
+        """The prescribed number of doses a day; 0 for a pump (oral cases must state it)."""
         if self.dose_times is not None:
             return len(self.dose_times)
-        return self.times_per_day or 3
+        return self.times_per_day or 0
 
     @property
     def times(self) -> tuple[str, ...]:
+        """The clock times: as given, or the prescribed number of doses spread over the day.
+
+        Only the clock times are laid out here; the number of doses always comes from the case.
+        """
         if self.dose_times is not None:
             return tuple(self.dose_times)
-        return DEFAULT_DOSE_TIMES[self.doses_per_day]
+        return DEFAULT_DOSE_TIMES.get(self.doses_per_day, ())
 
 
 class Pharmacy(_Strict):

@@ -157,9 +157,11 @@ def task_timed_dose_allowed(case: Case) -> bool:
     """UK SmPC task-timed / night dose: only for an adult with spasticity on a stable plan; never
     in a taper, a build-up, kidney impairment, off-label use or with a misuse history (§11)."""
     p, rx = case.patient, case.prescription
+    kidney = patient_kidney(case).category
+    # Unknown kidneys pass only under 65: from 65 the kidney function must be found out first.
+    kidneys_ok = kidney == "normal" or (kidney == "unknown" and p.age < OLDER_ADULT_AGE)
     return (p.age >= 18 and rx.indication == "spasticity" and is_stable_plan(case)
-            and patient_kidney(case).category == "normal" and not p.misuse_history
-            and rx.form != "intrathecal")
+            and kidneys_ok and not p.misuse_history and rx.form != "intrathecal")
 
 
 def is_stable_plan(case: Case) -> bool:

@@ -27,7 +27,8 @@ def test_there_are_at_least_six_examples():
 def test_defaults_are_filled_in():
     case = parse_case(
         {"patient": {"age": 50},
-         "prescription": {"drug": "Baclofen", "strength": "10 mg", "dose_mg": 5}},
+         "prescription": {"drug": "Baclofen", "strength": "10 mg", "dose_mg": 5,
+                          "times_per_day": 3}},
         today=TODAY,
     )
     assert case.region == "us"
