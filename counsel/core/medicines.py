@@ -264,9 +264,9 @@ def medicine_findings(
     out: list[tuple[str, str, str]] = []
     pump = case.prescription.form == "intrathecal"
     for med in recognised:
-        if not med.same_drug:
-            continue
-        if pump != (med.same_drug == "intrathecal"):
+        if not med.same_drug or (pump and med.same_drug == "intrathecal"):
+            continue  # a pump listed beside a pump prescription is the same pump
+        if pump or med.same_drug == "intrathecal":
             what = "oral baclofen with an intrathecal pump"
         else:
             what = "a second baclofen product"
