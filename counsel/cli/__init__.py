@@ -9,7 +9,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from counsel.cli import core_commands
-from counsel.cli.common import EXIT_INVALID, EXIT_OK
+from counsel.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    OneLineParser,
+    one_line,
+    os_error_line,
+)
 from counsel.core.errors import CounselError
 
 # Each module provides register(subparsers) -> {command name: handler(args, today) -> exit code}.
@@ -29,7 +36,7 @@ def _optional_modules() -> list[object]:
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="main.py",
         description="Counsel: pharmacist counselling assistant. With no command, opens the app.",
     )
@@ -47,12 +54,26 @@ def run(argv: Sequence[str], *, today: date) -> int:
     try:
         return handlers[args.command](args, today)
     except CounselError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
         # Output piped into `head` or a closed pager: stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        # Disk full, read-only folder, permissions: the user can act on it.
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("stopped (Ctrl+C)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: a bug, shown in one line
+        if os.environ.get("COUNSEL_DEBUG"):
+            raise
+        print(f"error: internal error ({type(exc).__name__}) in '{args.command}'; please report it "
+              "(COUNSEL_DEBUG=1 shows the details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def main(argv: Sequence[str] | None = None) -> int:

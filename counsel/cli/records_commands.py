@@ -10,15 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from counsel.cli.common import EXIT_INVALID, EXIT_OK
+from counsel.core.case_input import parse_date
 from counsel.records.models import calendar_check_text
 from counsel.services.records import RecordQuery, RecordsService
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
+        # The case file's date rule: YYYY-MM-DD within 1900..2199 (9999-12-31 overflowed the
+        # "up to the end of that day" arithmetic).
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from counsel.cli.common import EXIT_OK
+from counsel.core.case_input import read_json
 from counsel.core.errors import CounselError
 from counsel.services.outputs import check_output_path
 from counsel.services.training import DB_ENV, TrainingService
@@ -79,14 +80,10 @@ def _list(service: TrainingService, args: argparse.Namespace) -> int:
 
 def _read_json(path: Path) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AnswersFileError(f"{path.name}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersFileError(f"{path.name}: cannot read the file ({exc.__class__.__name__})") from None
-    except json.JSONDecodeError as exc:
-        raise AnswersFileError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                               f"{exc.msg})") from None
+        # The case file's guards: size, folders/FIFOs, link loops, nesting, huge numbers.
+        return read_json(path, what="an answers file")
+    except ValueError as exc:
+        raise AnswersFileError(f"{path.name}: {exc}") from None
 
 
 def _score(service: TrainingService, args: argparse.Namespace) -> int:

@@ -5,7 +5,6 @@ The JSON names here are the interchange format other tools depend on; see schema
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -360,26 +359,9 @@ def load_case(path: Path, *, today: date) -> Case:
     """Read and validate a case JSON file, with one-line errors naming the file and field."""
     source = case_input.key(path.name) if path.name else case_input.quote(str(path))
     try:
-        text = case_input.read_case_text(path)
-    except OSError as exc:
-        raise CaseError(source, "", case_input.read_problem(exc)) from None
-    except UnicodeDecodeError:
-        raise CaseError(source, "", "not UTF-8 text (is it a case file?)") from None
+        data = case_input.read_json(path)  # size, file type, nesting and huge numbers checked
     except ValueError as exc:
         raise CaseError(source, "", str(exc)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CaseError(
-            source, "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except RecursionError:
-        raise CaseError(source, "", f"not a case file: nested more than "
-                                    f"{case_input.MAX_DEPTH} levels deep") from None
-    except ValueError:
-        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
-        raise CaseError(source, "", "not a case file: holds a number with thousands of digits") \
-            from None
     return parse_case(data, today=today, source=source)
 
 

@@ -54,29 +54,48 @@ def key(part: Any) -> str:
     return text if _PLAIN_KEY_RE.match(text) else quote(text)
 
 
-def read_case_text(path: Path) -> str:
-    """The text of a case file; OSError/ValueError carry a short plain reason (see `read_problem`).
+def read_json(path: Path, what: str = "a case file") -> Any:
+    """The JSON in a file; every failure is a ValueError with a short plain reason.
 
     Checked before opening: a folder, a FIFO (would block) or a device (/dev/zero never ends)
     is refused, and at most MAX_FILE_BYTES are read.
     """
+    try:
+        text = _read_text(path, what)
+    except OSError as exc:
+        raise ValueError(read_problem(exc)) from None
+    except UnicodeDecodeError:
+        raise ValueError(f"not UTF-8 text (is it {what}?)") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") \
+            from None
+    except RecursionError:
+        raise ValueError(f"not {what}: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
+        raise ValueError(f"not {what}: holds a number with thousands of digits") from None
+
+
+def _read_text(path: Path, what: str) -> str:
     st = path.stat()  # follows links: a link loop fails here with ELOOP
     if stat.S_ISDIR(st.st_mode):
-        raise ValueError("is a folder, not a case file")
+        raise ValueError(f"is a folder, not {what}")
     if not stat.S_ISREG(st.st_mode):
         raise ValueError("is not a regular file")
     if st.st_size > MAX_FILE_BYTES:
-        raise ValueError(_too_large(st.st_size))
+        raise ValueError(_too_large(st.st_size, what))
     with path.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        raise ValueError(_too_large(len(raw)))
+        raise ValueError(_too_large(len(raw), what))
     return raw.decode("utf-8")
 
 
-def _too_large(size: int) -> str:
+def _too_large(size: int, what: str) -> str:
     return (f"the file is too large ({size / 1_000_000:.1f} MB; "
-            f"a case file is at most {MAX_FILE_BYTES // 1_000_000} MB)")
+            f"{what} is at most {MAX_FILE_BYTES // 1_000_000} MB)")
 
 
 def read_problem(exc: OSError) -> str:
@@ -88,7 +107,7 @@ def read_problem(exc: OSError) -> str:
         errno.ELOOP: "too many levels of symbolic links (a link loop?)",
         errno.ENAMETOOLONG: "the file name is too long",
         errno.ENOTDIR: "a folder in the path is a file",
-        errno.EISDIR: "is a folder, not a case file",
+        errno.EISDIR: "is a folder, not a file",
     }
     return reasons.get(exc.errno or 0) or f"cannot read the file ({exc.strerror or type(exc).__name__})"
 
@@ -123,17 +142,20 @@ def parse_date(value: Any) -> date:
     """A calendar date from a case: 'YYYY-MM-DD' or a date, within EARLIEST_DATE..LATEST_DATE."""
     if isinstance(value, datetime) or not isinstance(value, date | str):
         raise ValueError(f"must be a date like 2026-11-23 (got {quote(value)})")
+    day: date
     if isinstance(value, str):
         if not _DATE_RE.match(value.strip()):
             raise ValueError(f"must be a date like 2026-11-23 (got {quote(value)})")
         try:
-            value = date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"{quote(value)} is not a real date") from None
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
+    else:
+        day = value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise ValueError(f"must be between {EARLIEST_DATE.isoformat()} and "
-                         f"{LATEST_DATE.isoformat()} (got {value.isoformat()})")
-    return value
+                         f"{LATEST_DATE.isoformat()} (got {day.isoformat()})")
+    return day
 
 
 def single_line(value: str) -> str:
