@@ -13,7 +13,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from counsel.atomic_write import write_atomic
 from counsel.gui import printing
 from counsel.gui.dialogs import CriticalConfirmDialog, FileDialogs, Messages, NoPrinterDialog, PrintDialog
-from counsel.gui.preview import render_pdf
+from counsel.gui.preview import fingerprint, render_pdf
 from counsel.gui.worker import one_line
 
 if TYPE_CHECKING:
@@ -51,20 +51,29 @@ class LeafletActions(QObject):
         return True
 
     def _with_pdf(self, use: Callable[[bytes], None]) -> None:
-        """Call `use` with a PDF of the current case: the preview if current, else a fresh render."""
-        preview = self.w.preview
-        if preview.is_current():
-            use(preview.pdf)
-            return
-        result = self.w.model.result
+        """Call `use` with a PDF of the case on screen: the preview if it is of this very case, else
+        a fresh render. Either way the PDF is checked against the case on screen just before it is
+        used, so one patient's leaflet is never saved or printed under another's name."""
+        preview, result = self.w.preview, self.w.model.result
         assert result is not None
         options, today = self.w.preview_options(), self.w.today()
+        wanted = fingerprint(result)
+        if preview.matches(result, options):
+            self._use_checked(preview.pdf, wanted, use)
+            return
         self.w.statusBar().showMessage("Making the leaflet…")
         self.w.worker.submit(
             lambda: render_pdf(result, options, today),
-            lambda pdf: use(pdf) if isinstance(pdf, bytes) else None,
+            lambda pdf: self._use_checked(pdf, wanted, use) if isinstance(pdf, bytes) else None,
             lambda message: self._fail(f"The leaflet could not be made: {message}"),
         )
+
+    def _use_checked(self, pdf: bytes, made_from: str, use: Callable[[bytes], None]) -> None:
+        if made_from != fingerprint(self.w.model.result):
+            self._fail("The case changed while the leaflet was being made, so nothing was saved or "
+                       "printed. Check the case and try again.")
+            return
+        use(pdf)
 
     def _fail(self, message: str) -> None:
         self.w.statusBar().showMessage(message, 10000)

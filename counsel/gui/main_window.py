@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from counsel import paths
 from counsel.core.case import load_case
 from counsel.core.content import Catalog
-from counsel.core.errors import CaseError
 from counsel.gui import printing, steps
 from counsel.gui.dialogs import FileDialogs, Messages, SettingsDialog
 from counsel.gui.files import write_json_atomic
@@ -37,10 +36,11 @@ from counsel.gui.pages.patient import PatientPage
 from counsel.gui.pages.schedule import SchedulePage
 from counsel.gui.preview import PreviewController, PreviewOptions, warm_up
 from counsel.gui.records_link import RecordsLink
-from counsel.gui.session_model import SessionModel, shared_catalog
+from counsel.gui.session_model import SessionModel, one_line_error, shared_catalog
 from counsel.gui.settings import AppSettings, load_settings, save_settings
 from counsel.gui.widgets import named, scaled_font, scrolled
 from counsel.gui.worker import Worker
+from counsel.services.casework import counsel
 from counsel.services.session import CounsellingSession
 
 STEP_HINTS = (
@@ -416,27 +416,28 @@ class MainWindow(QMainWindow):
     def _load_data(self, data: dict[str, Any], path: Path | None) -> None:
         self.records.replace_case()  # the case on screen is saved (and stays resumable) first
         self.case_path = path
+        self._forget_preview()  # first: the new case's own render is requested by reset()
         self.patient.set_data(data)
         self.model.reset(self.patient.data(), pristine=path is None)
         self._clean = self.model.session.case_data
-        self._forget_preview()
         self.go_to(0)
         self._update_title()
         if path is not None:
             self.records.flush()  # an opened case file starts a counselling session at once
 
     def _forget_preview(self) -> None:
-        self.preview.pdf_revision, self.preview.pdf, self.preview.last_error = -1, b"", ""
+        """A different case: its predecessor's leaflet is neither shown nor saved, even if still rendering."""
+        self.preview.forget()
         self.leaflet.document.close()
 
     def restore_session(self, session: CounsellingSession) -> None:
         """Put a resumed session back on screen: its case, marks, acknowledgements and notes."""
         self.case_path = None
+        self._forget_preview()
         self.patient.set_data(session.case_data)
         session.case_data = self.patient.data()
         self.model.restore(session)
         self._clean = {}
-        self._forget_preview()
         self.go_to(1 if self.model.result is not None else 0)
         self._update_title()
 
@@ -450,9 +451,15 @@ class MainWindow(QMainWindow):
         if self.is_dirty() and not Messages.discard_changes(self):
             return False
         try:
+            # The whole case is worked out before anything on screen changes: a file that cannot
+            # be counselled (e.g. a calendar running off the end of time) leaves the current case
+            # whole, with a one-line reason.
             case = load_case(path, today=self.today())
-        except CaseError as exc:
-            Messages.warn(self, "Cannot open the case", str(exc))
+            counsel(case, catalog=shared_catalog())
+        except Exception as exc:  # one error path: nothing escapes as a traceback
+            message = one_line_error(exc, path.name)
+            self.statusBar().showMessage(f"Not opened: {message}", 15000)
+            Messages.warn(self, "Cannot open the case", f"{message}\n\nThe case on screen is unchanged.")
             return False
         self._load_data(case.model_dump(mode="json", exclude_none=True), path)
         self.statusBar().showMessage(f"Opened {path.name}", 5000)

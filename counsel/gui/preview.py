@@ -2,12 +2,15 @@
 
 An edit after a quiet spell renders at once; further edits restart a short timer, and when it fires
 one render job starts. Edits during a render mark the preview dirty and one more render follows.
-Each PDF carries the revision it was made from, so Save and Print can tell whether the preview
-still matches the case.
+Each PDF carries the revision it was made from and the fingerprint of the case it shows, so Save
+and Print can tell whether the preview still matches the case on screen. `forget()` (a new case is
+opened) drops renders still in flight: they are never shown or saved under the next patient.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +31,15 @@ class PreviewOptions:
 
     large_print: bool | None = None
     paper: Literal["a4", "letter"] = "a4"
+
+
+def fingerprint(result: Counselling | None) -> str:
+    """Identity of the case a leaflet is made from: equal fingerprints, same leaflet content."""
+    if result is None:
+        return ""
+    data = {"case": result.case.model_dump(mode="json"), "region": result.region.label,
+            "content": result.monograph.content_version}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
 def render_pdf(result: Counselling, options: PreviewOptions, today: date) -> bytes:
@@ -73,6 +85,9 @@ class PreviewController(QObject):
         self._running: int | None = None  # revision being rendered
         self.pdf_revision = -1  # revision of the last good PDF
         self.pdf: bytes = b""
+        self.pdf_fingerprint = ""  # the case the last good PDF was made from
+        self.pdf_options: PreviewOptions | None = None
+        self.generation = 0  # bumped by forget(): older renders are dropped when they finish
         self.last_request_at = 0.0
         self.last_error = ""
         self._last_start_at = 0.0
@@ -94,6 +109,15 @@ class PreviewController(QObject):
         else:
             self._timer.start()
 
+    def forget(self) -> None:
+        """A different case is on screen: drop the last PDF and any render still running."""
+        self.generation += 1
+        self.revision += 1
+        self._wanted = None
+        self._timer.stop()
+        self.pdf_revision, self.pdf, self.pdf_fingerprint, self.last_error = -1, b"", "", ""
+        self.pdf_options = None
+
     def has_request(self) -> bool:
         """A case has been handed over for rendering (so a render is queued, running or done)."""
         return self._wanted is not None
@@ -104,31 +128,42 @@ class PreviewController(QObject):
     def is_current(self) -> bool:
         return self.pdf_revision == self.revision and bool(self.pdf)
 
+    def matches(self, result: Counselling | None, options: PreviewOptions) -> bool:
+        """The shown PDF is of exactly this case with these options (safe to save or print)."""
+        return (result is not None and bool(self.pdf) and self.pdf_options == options
+                and self.pdf_fingerprint == fingerprint(result))
+
     def _start(self) -> None:
         if self._running is not None or self._wanted is None:
             return  # the running job's completion starts the next one
         result, options = self._wanted
-        revision = self.revision
+        revision, generation = self.revision, self.generation
         today = self._today()
         self._running = revision
         self._last_start_at = time.perf_counter()
         self.started.emit()
         self._worker.submit(
-            lambda: render_pdf(result, options, today),
-            lambda pdf: self._on_done(revision, pdf),
-            lambda message: self._on_error(revision, message),
+            lambda: (render_pdf(result, options, today), fingerprint(result)),
+            lambda made: self._on_done(revision, generation, options, made),
+            lambda message: self._on_error(revision, generation, message),
         )
 
-    def _on_done(self, revision: int, pdf: object) -> None:
+    def _on_done(self, revision: int, generation: int, options: PreviewOptions, made: object) -> None:
         self._running = None
-        assert isinstance(pdf, bytes)
+        assert isinstance(made, tuple)
+        pdf, made_from = made
+        assert isinstance(pdf, bytes) and isinstance(made_from, str)
+        if generation != self.generation:  # made for the previous case: never show it
+            self._next()
+            return
         self.pdf, self.pdf_revision, self.last_error = pdf, revision, ""
+        self.pdf_fingerprint, self.pdf_options = made_from, options
         self.rendered.emit(pdf, revision)
         self._next()
 
-    def _on_error(self, revision: int, message: str) -> None:
+    def _on_error(self, revision: int, generation: int, message: str) -> None:
         self._running = None
-        if revision == self.revision:
+        if revision == self.revision and generation == self.generation:
             self.last_error = message
             self.failed.emit(message)
         self._next()

@@ -30,6 +30,28 @@ def shared_catalog() -> Catalog:
         return default_catalog()
 
 
+def one_line_error(exc: BaseException, source: str = "") -> str:
+    """A short, single-line reason for any failure (never a traceback, never a 5 MB value)."""
+    if isinstance(exc, CaseError):
+        text = str(exc)
+    elif isinstance(exc, OverflowError):
+        text = "the dates run past what a calendar can show (check the start date)"
+    elif isinstance(exc, RecursionError):
+        text = "nested too deeply to read"
+    elif isinstance(exc, OSError):
+        text = exc.strerror or type(exc).__name__
+    else:
+        text = f"could not be worked out ({type(exc).__name__})"
+    if source and not text.startswith(source):
+        text = f"{source}: {text}"
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _field_of(exc: BaseException) -> str:
+    return "prescription.start_date" if isinstance(exc, OverflowError) else ""
+
+
 class SessionModel(QObject):
     """Owns a CounsellingSession plus the derived Counselling (None while the case is invalid)."""
 
@@ -77,6 +99,11 @@ class SessionModel(QObject):
         except CaseError as exc:
             self.result = None
             self.error = CaseError("", exc.field, exc.problem)  # the form is the source, not a file
+        except Exception as exc:  # one error path: the case is shown as not usable
+            # Anything else the rules trip over (e.g. a date overflow) must not leave the previous
+            # result standing beside a changed form: no result, and one line saying why.
+            self.result = None
+            self.error = CaseError("", _field_of(exc), one_line_error(exc))
         changed = (self.result.schedule if self.result else None) != before
         if changed and not keep_schedule_check:
             self.session.schedule_checked = False  # a changed calendar must be checked again
