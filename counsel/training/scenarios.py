@@ -26,10 +26,32 @@ Topic = Literal[
     "about", "dosing", "missed_doses", "alcohol", "driving", "withdrawal",
     "side_effects", "special_populations", "storage", "follow_up", "intrathecal",
 ]
-# Screening questions and the referral decision are scored under their own topics.
+# Screening questions and the action (referral) decision are scored under their own topics.
 SCREENING_TOPIC = "screening"
 REFERRAL_TOPIC = "referral"
 REFERRAL_ID = "referral"
+# A critical point of the case that the rubric does not list is still scored, with this weight:
+# a content change that makes a point critical reaches every station without editing it.
+DEFAULT_CRITICAL_WEIGHT = 3
+
+Action = Literal["none", "contact_prescriber", "urgent"]
+ACTIONS: tuple[Action, ...] = ("none", "contact_prescriber", "urgent")
+ACTION_LABELS: dict[str, str] = {
+    "none": "No referral: supply and counsel",
+    "contact_prescriber": "Contact the prescriber (or pump clinic) today",
+    "urgent": "Urgent referral: emergency care today",
+}
+
+
+def case_critical(point: SelectedPoint) -> bool:
+    """Whether the monograph makes this point critical for this case.
+
+    The one source of "critical" for the counter's cards and for training. A case-level flag on
+    the selected point (content whose criticality depends on the patient) wins over the point's
+    own flag.
+    """
+    value = getattr(point, "critical", None)
+    return value if isinstance(value, bool) else bool(point.point.critical)
 
 
 class _Strict(BaseModel):
@@ -50,29 +72,51 @@ class Question(_Strict):
 
 
 class RubricPoint(_Strict):
-    """One expected checklist point, with its weight and whether missing it fails the station."""
+    """One expected checklist point and its weight. Whether it is critical comes from the monograph."""
 
     point: str = Field(pattern=ID_RE)
     weight: int = Field(ge=1, le=5)
-    critical: bool = False
-    justification: str | None = Field(
+    not_critical: str | None = Field(
         default=None, min_length=10,
-        description="Required when a point the monograph does not mark critical is critical here",
+        description="A written exclusion: why a point the monograph makes critical is not critical here",
+    )
+    note: str | None = Field(
+        default=None, min_length=10,
+        description="What this point means for this patient (shown in the feedback)",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_local_critical(cls, data: Any) -> Any:
+        # Criticality has one source (the monograph); a station can only exclude, with a reason.
+        if isinstance(data, dict) and ("critical" in data or "justification" in data):
+            raise ValueError("'critical' comes from the monograph; a station may only give "
+                             "'not_critical: <reason>'")
+        return data
 
-class Referral(_Strict):
-    """The station expects the trainee to refer the patient (always a critical item)."""
 
+class ExpectedAction(_Strict):
+    """What the pharmacist should do besides counselling: nothing more, call the prescriber, or refer."""
+
+    expected: Action
     reason: str = Field(min_length=10)
     weight: int = Field(default=3, ge=1, le=5)
+
+
+class UnsafePoint(_Strict):
+    """A checklist point that is wrong advice for this patient: discussing it costs marks."""
+
+    point: str = Field(pattern=ID_RE)
+    reason: str = Field(min_length=10)
+    penalty: int = Field(default=3, ge=1, le=5)
 
 
 class Rubric(_Strict):
     pass_mark: int = Field(default=70, ge=50, le=100)
     time_minutes: int = Field(ge=3, le=20)
     points: list[RubricPoint] = Field(min_length=1)
-    must_refer: Referral | None = None
+    action: ExpectedAction
+    unsafe: list[UnsafePoint] = Field(default_factory=list)
 
     @field_validator("points")
     @classmethod
@@ -90,7 +134,11 @@ class ScenarioSpec(_Strict):
 
     schema_version: Literal[1]
     id: str = Field(pattern=SCENARIO_ID_RE)
-    title: str = Field(min_length=5, max_length=80)
+    title: str = Field(min_length=5, max_length=80, description="The teaching title, shown after the station")
+    station_title: str = Field(
+        min_length=5, max_length=60,
+        description="A neutral title shown before and during the station (gives nothing away)",
+    )
     difficulty: int = Field(ge=1, le=3)
     topics: list[Topic] = Field(min_length=1)
     door_sign: str = Field(min_length=20, max_length=800)
@@ -107,6 +155,18 @@ class ScenarioSpec(_Strict):
                 raise ValueError(f"questions.{i}.id: duplicate question id '{q.id}'")
             seen.add(q.id)
         return self
+
+
+@dataclass(frozen=True)
+class RubricItem:
+    """One scored checklist point of a station, with its criticality derived from the monograph."""
+
+    point: str
+    weight: int
+    critical: bool
+    exclusion: str | None = None  # why a monograph-critical point is not critical here
+    note: str | None = None
+    listed: bool = True  # False: a critical point of the case the rubric does not list
 
 
 @dataclass(frozen=True)
@@ -131,6 +191,31 @@ class Scenario:
     def topic_of(self, point_id: str) -> str:
         section = self.counselling.monograph.section(self.point(point_id).point.section)
         return section.topic
+
+    def rubric_items(self) -> list[RubricItem]:
+        """The scored points: the rubric's, then any other critical point of the case.
+
+        A point is critical here iff the monograph makes it critical for this case, unless the
+        rubric gives a written exclusion. Unsafe points are never expected.
+        """
+        rubric = self.spec.rubric
+        items = [
+            RubricItem(point=rp.point, weight=rp.weight,
+                       critical=case_critical(self.point(rp.point)) and rp.not_critical is None,
+                       exclusion=rp.not_critical, note=rp.note)
+            for rp in rubric.points
+        ]
+        named = {rp.point for rp in rubric.points} | {u.point for u in rubric.unsafe}
+        items += [
+            RubricItem(point=p.id, weight=DEFAULT_CRITICAL_WEIGHT, critical=True, listed=False)
+            for p in self.counselling.points if case_critical(p) and p.id not in named
+        ]
+        return items
+
+    def unsafe_points(self) -> list[UnsafePoint]:
+        """The unsafe points the checklist offers for this case (a trainee can only give these)."""
+        offered = set(self.counselling.point_ids())
+        return [u for u in self.spec.rubric.unsafe if u.point in offered]
 
     def hidden_points(self) -> dict[str, str]:
         """Point id -> id of the question that unlocks it."""
@@ -176,13 +261,23 @@ def load_scenario(path: Path, catalog: Catalog) -> Scenario:
 def _cross_check(spec: ScenarioSpec, result: Counselling, shown: str) -> None:
     selected = {p.id: p for p in result.points}
     for i, item in enumerate(spec.rubric.points):
-        sp = selected.get(item.point)
-        if sp is None:
+        if item.point not in selected:
             raise ContentError(shown, f"rubric.points.{i}.point",
                                f"'{item.point}' is not a point the checklist selects for this case")
-        if item.critical and not sp.point.critical and not item.justification:
-            raise ContentError(shown, f"rubric.points.{i}.justification",
-                               f"'{item.point}' is not critical in the monograph: say why it is here")
+    rubric_ids = {rp.point for rp in spec.rubric.points}
+    seen_unsafe: set[str] = set()
+    known = {p.id for p in result.monograph.points}
+    for i, bad in enumerate(spec.rubric.unsafe):
+        # An unsafe point the content no longer offers for this case cannot be given: it stays
+        # listed (dormant) so the station is still right if the content brings it back.
+        if bad.point not in known:
+            raise ContentError(shown, f"rubric.unsafe.{i}.point", f"'{bad.point}' is not a monograph point")
+        if bad.point in rubric_ids:
+            raise ContentError(shown, f"rubric.unsafe.{i}.point",
+                               f"'{bad.point}' is also an expected rubric point")
+        if bad.point in seen_unsafe:
+            raise ContentError(shown, f"rubric.unsafe.{i}.point", f"'{bad.point}' is listed twice")
+        seen_unsafe.add(bad.point)
     unlocked: set[str] = set()
     for i, q in enumerate(spec.questions):
         for j, pid in enumerate(q.unlocks):
@@ -193,8 +288,13 @@ def _cross_check(spec: ScenarioSpec, result: Counselling, shown: str) -> None:
                 raise ContentError(shown, f"questions.{i}.unlocks.{j}",
                                    f"'{pid}' is already unlocked by another question")
             unlocked.add(pid)
-    if not any(item.critical for item in spec.rubric.points) and spec.rubric.must_refer is None:
-        raise ContentError(shown, "rubric.points", "a station needs at least one critical item")
+    has_critical = any(case_critical(selected[rp.point]) and rp.not_critical is None
+                       for rp in spec.rubric.points)
+    has_critical = has_critical or any(case_critical(p) and p.id not in rubric_ids | seen_unsafe
+                                       for p in result.points)
+    if not has_critical and spec.rubric.action.expected == "none":
+        raise ContentError(shown, "rubric.points",
+                           "a station needs at least one critical item or a required action")
     mono_topics = {s.topic for s in result.monograph.sections}
     for i, topic in enumerate(spec.topics):
         if topic not in mono_topics:

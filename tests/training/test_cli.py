@@ -29,13 +29,17 @@ def test_train_list_text(capsys):
 
 
 def test_train_score_json(tmp_path, capsys):
-    path = _answers(tmp_path, {"asked": ["alcohol"], "discussed": ["driving_driver", "titration_plan"],
-                               "self_rating": 80})
+    discussed = ["driving_driver", "titration_plan", "alcohol", "your_doses", "never_stop_suddenly",
+                 "withdrawal_signs", "side_effects_urgent", "missed_dose_us"]
+    path = _answers(tmp_path, {"asked": ["alcohol"], "discussed": discussed, "self_rating": 80})
     assert run(["train", "score", "driver-who-drinks", path, "--json"], today=TODAY) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["passed"] is False
     assert out["critical_missed"] == ["alcohol_regular"]
-    assert 0 <= out["score"] < 70
+    assert out["score"] >= 70  # failed on the critical point, whatever the score
+    assert out["action"] == {"expected": "none", "given": "none", "ok": True, "required": False,
+                             "weight": 2, "why": out["action"]["why"]}
+    assert out["unsafe"] == []
     assert out["self_rating_gap"] == 80 - out["score"]
     point = next(p for p in out["points"] if p["id"] == "alcohol_regular")
     assert point["covered"] is False

@@ -13,6 +13,9 @@ from counsel.training.scoring import Answers, full_marks
 from counsel.training.storage import MIGRATIONS, TrainingStoreError, connect, write_atomic
 
 WHEN = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+# Every critical point of driver-who-drinks except the regular-drinking one.
+WEAK = {"driving_driver", "titration_plan", "alcohol", "your_doses", "never_stop_suddenly",
+        "withdrawal_signs", "side_effects_urgent", "missed_dose_us"}
 
 
 def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
@@ -53,7 +56,7 @@ def test_attempts_progress_and_most_missed(service):
     s = service.scenario("driver-who-drinks")
     full = full_marks(s)
     service.save("Asha", service.score(s.id, full), finished_at=WHEN, duration_s=300)
-    weak = Answers(frozenset(), frozenset({"driving_driver", "titration_plan"}), self_rating=85)
+    weak = Answers(frozenset(), frozenset(WEAK), self_rating=85)
     service.save("Asha", service.score(s.id, weak), finished_at=WHEN.replace(hour=10), duration_s=200)
     service.save("Ben", service.score("pregnancy", Answers(frozenset(), frozenset())),
                  finished_at=WHEN, duration_s=None)
@@ -62,7 +65,7 @@ def test_attempts_progress_and_most_missed(service):
     assert prog.attempts[1].critical_missed == ("alcohol_regular",)
     assert prog.attempts[1].gap == 85 - prog.attempts[1].score
     assert prog.topics["driving"] == 100
-    assert prog.topics["alcohol"] == 50
+    assert prog.topics["alcohol"] == (100 * 8) // 12  # alcohol 2+2 and regular drinking 4+0 of 12
     missed = {m.id: (m.missed, m.seen) for m in prog.most_missed}
     assert missed["alcohol_regular"] == (1, 2)
     assert "pregnancy" not in missed  # Ben's attempt is not Asha's

@@ -178,7 +178,7 @@ class StationPage(QWidget):
 
     def answers(self, self_rating: int | None = None) -> Answers:
         return Answers(asked=frozenset(self._asked), discussed=frozenset(self._discussed),
-                       self_rating=self_rating, referred=self.refer.isChecked())
+                       self_rating=self_rating, referral="urgent" if self.refer.isChecked() else "none")
 
     def elapsed_seconds(self) -> int:
         return self._elapsed.elapsed() // 1000 if self._elapsed.isValid() else 0
