@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from counsel.core.case_input import read_json
 from counsel.core.errors import CounselError
 from counsel.services.outputs import check_output_path
 from counsel.services.training import DB_ENV, TrainingService
-from counsel.training.scoring import Result, result_json
+from counsel.training.scenarios import ACTIONS
+from counsel.training.scoring import Result, action_title, result_json
 from counsel.training.storage import Progress
 
 
@@ -29,7 +31,10 @@ def register(sub: Any) -> dict[str, Any]:
     sp = tsub.add_parser("score", help="score an attempt from an answers file")
     sp.add_argument("scenario", help="scenario id (see 'train list')")
     sp.add_argument("answers", type=Path,
-                    help='JSON: {"asked": [...], "discussed": [...], "self_rating": 80, "referred": false}')
+                    help='JSON: {"asked": [...], "discussed": [...], "understood": [...], '
+                         '"referral": "none|contact_prescriber|urgent", "self_rating": 80}')
+    sp.add_argument("--referral", choices=ACTIONS,
+                    help="the action taken (overrides the answers file's referral)")
     sp.add_argument("--json", action="store_true", help="machine-readable output")
     sp.add_argument("--trainee", help="also save the attempt under this trainee's name")
     _add_db(sp)
@@ -66,7 +71,8 @@ def _train(args: argparse.Namespace, today: date) -> int:
 def _list(service: TrainingService, args: argparse.Namespace) -> int:
     scenarios = service.scenarios()
     if args.json:
-        rows = [{"id": s.id, "title": s.spec.title, "difficulty": s.spec.difficulty,
+        rows = [{"id": s.id, "title": s.spec.title, "station_title": s.spec.station_title,
+                 "expected_action": s.spec.rubric.action.expected, "difficulty": s.spec.difficulty,
                  "topics": list(s.spec.topics), "time_minutes": s.spec.rubric.time_minutes,
                  "pass_mark": s.spec.rubric.pass_mark, "region": s.case.region}
                 for s in scenarios]
@@ -89,6 +95,8 @@ def _read_json(path: Path) -> object:
 def _score(service: TrainingService, args: argparse.Namespace) -> int:
     scenario = service.scenario(args.scenario)
     answers = service.parse_answers(scenario.id, _read_json(args.answers), source=args.answers.name)
+    if args.referral is not None:
+        answers = replace(answers, referral=args.referral)
     result = service.score(scenario.id, answers)
     attempt_id = None
     if args.trainee is not None:
@@ -111,11 +119,20 @@ def _print_result(result: Result, title: str) -> None:
     print(f"{title}: {result.score}% (pass mark {result.pass_mark}%) — {verdict}")
     if result.critical_missed:
         print(f"Critical items missed (station failed): {', '.join(result.critical_missed)}")
+    action = result.action
+    print(f"Action: expected {action_title(action.expected)!r}, given {action_title(action.given)!r}"
+          f" — {'right' if action.ok else 'WRONG'}")
+    if not action.ok:
+        print(f"          why: {action.reason}")
+    for bad in result.unsafe_given:
+        print(f"Unsafe advice given: {bad.title} ({bad.id}, -{bad.penalty}): {bad.reason}")
     if result.gap is not None:
         print(f"Your self-rating {result.self_rating}% vs score {result.score}%: gap {result.gap:+d}")
     for item in result.items:
         mark = "covered" if item.covered else "MISSED "
         crit = " [critical]" if item.critical else ""
+        if item.kind == "referral":
+            continue  # reported above
         print(f"  {mark} {item.title} ({item.kind} {item.id}, weight {item.weight}){crit}")
         if not item.covered:
             label = "the patient would have said" if item.kind == "question" else "why it matters"
@@ -145,7 +162,11 @@ def _progress_json(prog: Progress) -> dict[str, Any]:
         "trainee": prog.trainee,
         "attempts": [{"id": a.id, "trainee": a.trainee, "scenario": a.scenario_id,
                       "finished_at": a.finished_at, "score": a.score, "passed": a.passed,
-                      "self_rating": a.self_rating, "critical_missed": list(a.critical_missed)}
+                      "self_rating": a.self_rating, "critical_missed": list(a.critical_missed),
+                      "mode": a.mode, "action": {"expected": a.action_expected, "given": a.action_given},
+                      "unsafe_given": list(a.unsafe_given), "duration_s": a.duration_s,
+                      "time_guide_s": a.time_guide_s, "examiner_rating": a.examiner_rating,
+                      "examiner_comment": a.examiner_comment}
                      for a in prog.attempts],
         "topics": prog.topics,
         "most_missed": [{"id": m.id, "title": m.title, "missed": m.missed, "seen": m.seen}

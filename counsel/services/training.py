@@ -93,6 +93,7 @@ class TrainingService:
             self._db(), trainee=trainee, result=result, scenario_title=scenario.spec.title,
             content_version=scenario.counselling.monograph.content_version,
             finished_at=finished_at, duration_s=duration_s,
+            time_guide_s=scenario.spec.rubric.time_minutes * 60,
         )
 
     def trainees(self) -> list[str]:

@@ -48,6 +48,26 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX attempts_by_trainee ON attempts (trainee, finished_at);
     """,
+    # 2: exam mode, the expected and given action, unsafe advice given, the time guide, and the
+    # examiner's global rating and comment (additive: older attempts read as open mode, unrated).
+    """
+    ALTER TABLE attempts ADD COLUMN mode TEXT NOT NULL DEFAULT 'open' CHECK (mode IN ('open', 'blind'));
+    ALTER TABLE attempts ADD COLUMN action_expected TEXT;
+    ALTER TABLE attempts ADD COLUMN action_given TEXT;
+    ALTER TABLE attempts ADD COLUMN unsafe_penalty INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE attempts ADD COLUMN time_guide_s INTEGER;
+    ALTER TABLE attempts ADD COLUMN examiner_rating INTEGER
+        CHECK (examiner_rating IS NULL OR examiner_rating BETWEEN 1 AND 5);
+    ALTER TABLE attempts ADD COLUMN examiner_comment TEXT;
+    CREATE TABLE attempt_unsafe (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        penalty INTEGER NOT NULL,
+        discussed INTEGER NOT NULL CHECK (discussed IN (0, 1)),
+        PRIMARY KEY (attempt_id, item_id)
+    );
+    """,
 )
 
 
@@ -106,6 +126,13 @@ class AttemptRow:
     passed: bool
     self_rating: int | None
     critical_missed: tuple[str, ...]
+    mode: str = "open"
+    action_expected: str | None = None
+    action_given: str | None = None
+    unsafe_given: tuple[str, ...] = ()
+    time_guide_s: int | None = None
+    examiner_rating: int | None = None
+    examiner_comment: str | None = None
 
     @property
     def gap(self) -> int | None:
@@ -131,6 +158,7 @@ class Progress:
 def save_attempt(
     conn: sqlite3.Connection, *, trainee: str, result: Result, scenario_title: str,
     content_version: str, finished_at: datetime, duration_s: int | None,
+    time_guide_s: int | None = None,
 ) -> int:
     """Store one scored attempt; returns its id. The time is passed in (never read here)."""
     name = trainee.strip()
@@ -139,11 +167,14 @@ def save_attempt(
     with _transaction(conn):
         cur = conn.execute(
             "INSERT INTO attempts (trainee, scenario_id, scenario_title, content_version, finished_at,"
-            " duration_s, score, pass_mark, passed, self_rating, referred)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " duration_s, score, pass_mark, passed, self_rating, referred, mode, action_expected,"
+            " action_given, unsafe_penalty, time_guide_s, examiner_rating, examiner_comment)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (name, result.scenario_id, scenario_title, content_version,
              finished_at.isoformat(timespec="seconds"), duration_s, result.score, result.pass_mark,
-             int(result.passed), result.self_rating, int(result.referred)),
+             int(result.passed), result.self_rating, int(result.referred), result.mode,
+             result.action.expected, result.action.given, result.penalty, time_guide_s,
+             result.examiner_rating, result.examiner_comment or None),
         )
         attempt_id = int(cur.lastrowid or 0)
         conn.executemany(
@@ -151,6 +182,11 @@ def save_attempt(
             " covered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(attempt_id, i.kind, i.id, i.title, i.topic, i.weight, int(i.critical), int(i.covered))
              for i in result.items],
+        )
+        conn.executemany(
+            "INSERT INTO attempt_unsafe (attempt_id, item_id, title, penalty, discussed)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(attempt_id, u.id, u.title, u.penalty, int(u.discussed)) for u in result.unsafe],
         )
     return attempt_id
 
@@ -167,7 +203,11 @@ def progress(conn: sqlite3.Connection, trainee: str | None = None, *, top: int =
         "SELECT a.id, a.trainee, a.scenario_id, a.scenario_title, a.finished_at, a.duration_s,"
         " a.score, a.pass_mark, a.passed, a.self_rating,"
         " (SELECT group_concat(item_id, ',') FROM attempt_items i"
-        "   WHERE i.attempt_id = a.id AND i.critical = 1 AND i.covered = 0)"
+        "   WHERE i.attempt_id = a.id AND i.critical = 1 AND i.covered = 0),"
+        " a.mode, a.action_expected, a.action_given,"
+        " (SELECT group_concat(item_id, ',') FROM attempt_unsafe u"
+        "   WHERE u.attempt_id = a.id AND u.discussed = 1),"
+        " a.time_guide_s, a.examiner_rating, a.examiner_comment"
         f" FROM attempts a {where} ORDER BY a.finished_at, a.id", params,
     ):
         attempts.append(AttemptRow(
@@ -175,6 +215,9 @@ def progress(conn: sqlite3.Connection, trainee: str | None = None, *, top: int =
             finished_at=row[4], duration_s=row[5], score=row[6], pass_mark=row[7],
             passed=bool(row[8]), self_rating=row[9],
             critical_missed=tuple(row[10].split(",")) if row[10] else (),
+            mode=row[11], action_expected=row[12], action_given=row[13],
+            unsafe_given=tuple(row[14].split(",")) if row[14] else (),
+            time_guide_s=row[15], examiner_rating=row[16], examiner_comment=row[17],
         ))
     topics = {
         topic: (100 * earned) // possible
@@ -204,11 +247,15 @@ def summary_csv(prog: Progress) -> str:
     w.writerow(["Counsel training summary", prog.trainee or "all trainees"])
     w.writerow([])
     w.writerow(["trainee", "finished_at", "scenario_id", "scenario", "score", "pass_mark", "passed",
-                "self_rating", "self_rating_gap", "critical_missed", "duration_s"])
+                "self_rating", "self_rating_gap", "critical_missed", "duration_s",
+                "mode", "action_expected", "action_given", "unsafe_given", "time_guide_s",
+                "examiner_rating", "examiner_comment"])
     for a in prog.attempts:
         w.writerow([a.trainee, a.finished_at, a.scenario_id, a.scenario_title, a.score, a.pass_mark,
                     "yes" if a.passed else "no", _blank(a.self_rating), _blank(a.gap),
-                    " ".join(a.critical_missed), _blank(a.duration_s)])
+                    " ".join(a.critical_missed), _blank(a.duration_s),
+                    a.mode, a.action_expected or "", a.action_given or "", " ".join(a.unsafe_given),
+                    _blank(a.time_guide_s), _blank(a.examiner_rating), a.examiner_comment or ""])
     w.writerow([])
     w.writerow(["topic", "score_percent"])
     for topic, pct in prog.topics.items():

@@ -82,3 +82,50 @@ def test_bad_input_is_one_line_exit_2(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1, err
         assert message in err
+
+
+def test_train_score_takes_the_referral_and_reports_the_action(tmp_path, capsys):
+    full = {"asked": ["kidneys", "other_medicines", "falls"],
+            "discussed": ["kidney", "kidney_toxicity_signs", "falls_high_risk", "older_adults",
+                          "side_effects_urgent", "your_doses", "interaction_blood_pressure",
+                          "side_effects_common", "never_stop_suddenly", "withdrawal_signs",
+                          "missed_dose_uk", "alcohol", "mood_self_harm"]}
+    handed_over = _answers(tmp_path, full, "a.json")
+    assert run([*SCORE, "older-adult-kidney", handed_over, "--json"], today=TODAY) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["action"] | {"why": ""} == {"expected": "contact_prescriber", "given": "none", "ok": False,
+                                           "required": True, "weight": 5, "why": ""}
+    assert out["passed"] is False
+    assert out["critical_missed"] == ["referral"]
+    assert out["score"] >= out["pass_mark"]  # failed on the action, whatever the score
+    assert run([*SCORE, "older-adult-kidney", handed_over, "--json", "--referral", "contact_prescriber"],
+               today=TODAY) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["passed"], out["score"], out["action"]["ok"]) == (True, 100, True)
+    in_file = _answers(tmp_path, {**full, "referral": "contact_prescriber"}, "b.json")
+    assert run([*SCORE, "older-adult-kidney", in_file, "--json"], today=TODAY) == 0
+    assert json.loads(capsys.readouterr().out)["passed"] is True
+    assert run([*SCORE, "older-adult-kidney", in_file], today=TODAY) == 0
+    text = capsys.readouterr().out
+    assert "Action: expected 'Contact the prescriber (or pump clinic) today'" in text
+    assert "PASSED" in text
+
+
+def test_train_score_reports_unsafe_advice(tmp_path, capsys):
+    path = _answers(tmp_path, {"discussed": ["withdrawal_signs", "missed_dose_uk"], "referred": True})
+    assert run([*SCORE, "stopped-abruptly", path, "--json"], today=TODAY) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["action"]["given"] == "urgent"
+    given = [u for u in out["unsafe"] if u["discussed"]]
+    assert [u["id"] for u in given] == ["missed_dose_uk"]
+    assert "two days into withdrawal" in given[0]["why"]
+    assert run([*SCORE, "stopped-abruptly", path], today=TODAY) == 0
+    assert "Unsafe advice given: Missed dose (UK rule) (missed_dose_uk, -4)" in capsys.readouterr().out
+
+
+def test_a_bad_referral_is_one_line(tmp_path, capsys):
+    path = _answers(tmp_path, {"referral": "later"})
+    assert run([*SCORE, "pregnancy", path], today=TODAY) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "referral: must be one of none, contact_prescriber, urgent" in err

@@ -124,3 +124,55 @@ def test_service_opens_the_database_only_when_needed(tmp_path, catalog):
     svc.progress()
     assert (tmp_path / "t.sqlite3").exists()
     svc.close()
+
+
+def test_exam_mode_action_unsafe_and_examiner_rating_are_stored(service, tmp_path):
+    from dataclasses import replace
+
+    s = service.scenario("stopped-abruptly")
+    full = full_marks(s)
+    answers = replace(full, discussed=full.discussed | {"missed_dose_uk"}, mode="blind",
+                      examiner_rating=2, examiner_comment="Spotted withdrawal; gave missed-dose advice.")
+    attempt = service.save("Asha", service.score(s.id, answers), finished_at=WHEN, duration_s=500)
+    row = service.progress("Asha").attempts[0]
+    assert row.id == attempt
+    assert (row.mode, row.action_expected, row.action_given) == ("blind", "urgent", "urgent")
+    assert row.unsafe_given == ("missed_dose_uk",)
+    assert (row.duration_s, row.time_guide_s) == (500, 7 * 60)
+    assert (row.examiner_rating, row.examiner_comment) == (2, "Spotted withdrawal; gave missed-dose advice.")
+    text = (tmp_path / "s.csv")
+    service.export_csv(text)
+    rows = list(csv.reader(text.read_text(encoding="utf-8").splitlines()))
+    header = rows[2]
+    values = dict(zip(header, rows[3], strict=True))
+    assert values["examiner_rating"] == "2"
+    assert values["mode"] == "blind"
+    assert values["unsafe_given"] == "missed_dose_uk"
+    # An open, unrated attempt stores no rating (absence).
+    service.save("Ben", service.score(s.id, full), finished_at=WHEN, duration_s=None)
+    ben = service.progress("Ben").attempts[0]
+    assert (ben.mode, ben.examiner_rating, ben.examiner_comment, ben.unsafe_given) == ("open", None, None, ())
+
+
+def test_the_examiner_rating_is_checked_by_the_database(tmp_path):
+    conn = connect(tmp_path / "t.sqlite3")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO attempts (trainee, scenario_id, scenario_title, content_version,"
+                     " finished_at, score, pass_mark, passed, referred, examiner_rating)"
+                     " VALUES ('a', 's', 't', '1', 'x', 50, 70, 0, 0, 9)")
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_attempts(tmp_path):
+    path = tmp_path / "t.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    raw.execute("INSERT INTO attempts (trainee, scenario_id, scenario_title, content_version, finished_at,"
+                " score, pass_mark, passed, referred) VALUES ('Old', 'pregnancy', 'P', '1.0.0',"
+                " '2026-11-01T09:00:00+00:00', 80, 70, 1, 0)")
+    raw.commit()
+    raw.close()
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("SELECT trainee, mode, examiner_rating FROM attempts").fetchall() == [
+        ("Old", "open", None)]
+    conn.close()
