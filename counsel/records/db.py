@@ -7,32 +7,26 @@ only read until it has been recognised as ours.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
+from counsel import databases
 from counsel.records.errors import DatabaseUnusableError
 from counsel.records.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, too_new_message
 
 log = logging.getLogger(__name__)
 
-DB_FILENAME = "counsel-records.sqlite3"
-ENV_VAR = "COUNSEL_DB"
+DB_FILENAME = databases.RECORDS_FILENAME
+ENV_VAR = databases.RECORDS_ENV
 # Two app windows or two counters sharing a file wait for each other instead of failing.
 BUSY_TIMEOUT_S = 5.0
 
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     """$COUNSEL_DB if set, else the per-user data folder (e.g. ~/.local/share/Counsel/)."""
-    env = os.environ if env is None else env
-    override = env.get(ENV_VAR, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("Counsel", appauthor=False)) / DB_FILENAME
+    return databases.records_db_path(env)  # defined there, so the output guard needs no sqlite3
 
 
 def unusable(path: Path, reason: str) -> DatabaseUnusableError:

@@ -48,12 +48,11 @@ def _is_sqlite(path: Path) -> bool:
 
 def default_databases() -> list[Path]:
     """The records and training databases this user's app would open (defaults or $COUNSEL_*)."""
-    # Imported here: both pull in storage modules a plain `render` does not otherwise need.
-    from counsel.records.db import default_db_path as records_default
-    from counsel.services.training import default_db_path as training_default
+    # From counsel.databases, not the storage modules: a plain `render` never loads those.
+    from counsel.databases import records_db_path, training_db_path
 
     out: list[Path] = []
-    for find in (records_default, training_default):
+    for find in (records_db_path, training_db_path):
         try:
             out.append(find())
         except CounselError:

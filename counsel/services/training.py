@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
-
-from counsel import paths
+from counsel import databases, paths
 from counsel.core.content import Catalog, default_catalog
 from counsel.core.errors import CounselError
 from counsel.training.reference import ReferenceEntry, reference_entries
@@ -29,16 +26,13 @@ from counsel.training.storage import (
 if TYPE_CHECKING:  # only for the connection's type: SQLite itself stays in counsel.training
     import sqlite3
 
-DB_ENV = "COUNSEL_TRAINING_DB"
-DB_NAME = "training.sqlite3"
+DB_ENV = databases.TRAINING_ENV
+DB_NAME = databases.TRAINING_FILENAME
 
 
 def default_db_path() -> Path:
     """$COUNSEL_TRAINING_DB, else training.sqlite3 in the user data folder."""
-    override = os.environ.get(DB_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_data_path("Counsel", appauthor=False) / DB_NAME
+    return databases.training_db_path()  # defined there, so the output guard needs no storage code
 
 
 class UnknownScenarioError(CounselError):
