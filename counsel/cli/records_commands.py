@@ -14,6 +14,9 @@ from counsel.core.case_input import parse_date
 from counsel.records.models import calendar_check_text
 from counsel.services.records import RecordQuery, RecordsService
 
+# `records verify` found a row changed, added or removed outside Counsel.
+EXIT_TAMPERED = 4
+
 
 def _date(text: str) -> date:
     try:
@@ -49,6 +52,9 @@ def register(sub: Any) -> dict[str, Any]:
     q.add_argument("--by", default="cli", help="initials to note in the audit log")
     q = rsub.add_parser("sessions", parents=[common], help="unfinished sessions that can be resumed")
     q.add_argument("--json", action="store_true", help="machine-readable output")
+    q = rsub.add_parser("verify", parents=[common],
+                        help="check the tamper-evidence hash chains (exit 4 at a broken link)")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
     return {"records": _records}
 
 
@@ -61,7 +67,8 @@ def _records(args: argparse.Namespace, today: date) -> int:
     del today
     service = RecordsService.open(args.db, clock=_now)
     try:
-        handler = {"list": _list, "show": _show, "export": _export, "sessions": _sessions}
+        handler = {"list": _list, "show": _show, "export": _export, "sessions": _sessions,
+                   "verify": _verify}
         return handler[args.records_command](service, args)
     finally:
         service.close()
@@ -161,4 +168,16 @@ def _sessions(service: RecordsService, args: argparse.Namespace) -> int:
         print("No unfinished sessions.")
     for s in rows:
         print(f"{s.id}  {s.updated_at:%Y-%m-%d %H:%M} UTC  {s.pharmacist:<6} {s.patient_ref} {s.drug}")
+    return EXIT_OK
+
+
+def _verify(service: RecordsService, args: argparse.Namespace) -> int:
+    report = service.verify()
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    elif report.ok:
+        print(f"records verify: {report.message}")
+    if not report.ok:
+        print(f"records verify: {report.message}", file=sys.stderr)
+        return EXIT_TAMPERED
     return EXIT_OK

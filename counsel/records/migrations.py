@@ -1,14 +1,21 @@
 """Versioned schema: ordered steps, the version kept in PRAGMA user_version.
 
 Never edit a released step; add a new one. Each step is a list of single SQL statements (trigger
-bodies contain semicolons, so statements are not split from one script).
+bodies contain semicolons, so statements are not split from one script) or Python functions that
+run in the same transaction (v5 computes hashes).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TypeAlias
 
+from counsel.records.chain import fill_hashes
 from counsel.records.errors import DatabaseUnusableError
+
+# A step is one SQL statement, or a function run inside the migration transaction.
+Step: TypeAlias = str | Callable[[sqlite3.Connection], None]
 
 # 'Cnsl': marks the file as a Counsel records database in its header.
 APPLICATION_ID = 0x436E736C
@@ -65,6 +72,10 @@ def _frozen_while_closed(table: str) -> list[str]:
 
 
 _APPEND_ONLY = "counselling records are append-only: add a correction instead"
+_RECORDS_NO_UPDATE = f"""CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"""
+_AUDIT_NO_UPDATE = """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
 _V2 = [
     # v2: leaflets, corrections as new versions, searchable columns, an audit log, and triggers that
     # make finished records and the audit log append-only.
@@ -97,12 +108,10 @@ _V2 = [
         detail    TEXT NOT NULL DEFAULT ''
     )""",
     "CREATE INDEX audit_by_record ON audit (record_id)",
-    f"""CREATE TRIGGER records_no_update BEFORE UPDATE ON records
-        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END""",
+    _RECORDS_NO_UPDATE,
     f"""CREATE TRIGGER records_no_delete BEFORE DELETE ON records
         BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END""",
-    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    _AUDIT_NO_UPDATE,
     """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
     """CREATE TRIGGER sessions_closed_no_update BEFORE UPDATE ON sessions WHEN OLD.status <> 'open'
@@ -145,7 +154,31 @@ _V4 = [
         BEGIN SELECT RAISE(ABORT, 'a session is never replaced: it is kept as it was'); END""",
 ]
 
-STEPS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
+
+def _hash_required(table: str) -> str:
+    return f"""CREATE TRIGGER {table}_hash_required BEFORE INSERT ON {table}
+        WHEN NEW.row_hash IS NULL OR length(NEW.row_hash) <> 64
+        BEGIN SELECT RAISE(ABORT, '{table} rows carry a tamper-evidence hash: add them through Counsel');
+        END"""
+
+
+_V5: list[Step] = [
+    # v5: tamper evidence (counsel/records/chain.py). Each record and audit row gets a SHA-256
+    # chained to the row before it. Existing rows are hashed here, in the same transaction, with
+    # the update triggers lifted only for that and put back exactly as they were.
+    "DROP TRIGGER records_no_update",
+    "DROP TRIGGER audit_no_update",
+    "ALTER TABLE records ADD COLUMN row_hash TEXT",
+    "ALTER TABLE audit ADD COLUMN row_hash TEXT",
+    fill_hashes,
+    _RECORDS_NO_UPDATE,
+    _AUDIT_NO_UPDATE,
+    _hash_required("records"),
+    _hash_required("audit"),
+]
+
+STEPS: tuple[tuple[int, list[Step]], ...] = (
+    (1, list(_V1)), (2, list(_V2)), (3, list(_V3)), (4, list(_V4)), (5, _V5))
 SCHEMA_VERSION = STEPS[-1][0]
 
 
@@ -171,8 +204,11 @@ def migrate(conn: sqlite3.Connection, *, name: str, target: int = SCHEMA_VERSION
         found = user_version(conn)
         for version, statements in STEPS:
             if found < version <= target:
-                for sql in statements:
-                    conn.execute(sql)
+                for step in statements:
+                    if callable(step):
+                        step(conn)
+                    else:
+                        conn.execute(step)
                 conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except BaseException:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from counsel.records.chain import ChainReport
 from counsel.records.models import (
     Acknowledgement,
     AuditAction,
@@ -59,5 +60,8 @@ class RecordsRepository(Protocol):
     def log(self, action: AuditAction, *, actor: str, at: datetime, record_id: int | None,
             detail: str = "") -> int: ...
     def audit(self, record_id: int | None = None) -> list[AuditEntry]: ...
+
+    # Tamper evidence: every record and audit row is hash-chained to the one before.
+    def verify(self) -> ChainReport: ...
 
     def close(self) -> None: ...

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
+from counsel.records.chain import CHAINED, ChainReport, hash_for_new_row, next_id
+from counsel.records.chain import verify as verify_chains
 from counsel.records.db import connect, unusable
 from counsel.records.errors import NotFoundError, RecordsError, SessionClosedError
 from counsel.records.migrations import SCHEMA_VERSION
@@ -264,15 +266,18 @@ class SQLiteRepository:
     def _insert(conn: sqlite3.Connection, body: RecordBody, *, version: int,
                 supersedes: int | None, correction: Correction | None) -> int:
         data = {**body.body_dict(), "correction": correction.to_dict() if correction else None}
-        cur = conn.execute(
-            "INSERT INTO records (session_id, finished_at, pharmacist, patient_ref, drug, form,"
-            " strength, version, supersedes, calendar_checked, body_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (body.session_id, utc_text(body.finished_at), body.pharmacist, body.patient_ref,
-             body.drug, body.form, body.strength, version, supersedes,
-             None if body.calendar_checked is None else int(body.calendar_checked), _json(data)),
+        record_id = next_id(conn, "records")
+        # In CHAINED["records"] order: the same values are stored and hashed (tamper evidence).
+        values = (record_id, body.session_id, version, supersedes, utc_text(body.finished_at),
+                  body.pharmacist, body.patient_ref, body.drug, body.form, body.strength,
+                  None if body.calendar_checked is None else int(body.calendar_checked),
+                  _json(data))
+        conn.execute(
+            f"INSERT INTO records ({', '.join(CHAINED['records'])}, row_hash)"
+            f" VALUES ({', '.join('?' * (len(values) + 1))})",
+            (*values, hash_for_new_row(conn, "records", values)),
         )
-        return int(cast(int, cur.lastrowid))
+        return record_id
 
     @staticmethod
     def _record(row: tuple[Any, ...]) -> Record:
@@ -341,14 +346,22 @@ class SQLiteRepository:
     @staticmethod
     def _log(conn: sqlite3.Connection, action: AuditAction, *, actor: str, at: datetime,
              record_id: int | None, detail: str) -> int:
-        cur = conn.execute("INSERT INTO audit (at, actor, action, record_id, detail)"
-                           " VALUES (?, ?, ?, ?, ?)", (utc_text(at), actor, action, record_id, detail))
-        return int(cast(int, cur.lastrowid))
+        entry_id = next_id(conn, "audit")
+        values = (entry_id, utc_text(at), actor, action, record_id, detail)  # CHAINED["audit"] order
+        conn.execute(f"INSERT INTO audit ({', '.join(CHAINED['audit'])}, row_hash)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (*values, hash_for_new_row(conn, "audit", values)))
+        return entry_id
 
     def log(self, action: AuditAction, *, actor: str, at: datetime, record_id: int | None,
             detail: str = "") -> int:
         with self._tx() as conn:
             return self._log(conn, action, actor=actor, at=at, record_id=record_id, detail=detail)
+
+    def verify(self) -> ChainReport:
+        """Recompute the tamper-evidence hash chains of the records and the audit log."""
+        with self._read() as conn:
+            return verify_chains(conn)
 
     def audit(self, record_id: int | None = None) -> list[AuditEntry]:
         with self._read() as conn:

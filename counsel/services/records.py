@@ -20,6 +20,7 @@ from counsel.core.case import Case, parse_case
 from counsel.core.content import Catalog, default_catalog
 from counsel.core.rules import Counselling, counsel_case
 from counsel.records.build import build_record
+from counsel.records.chain import ChainReport
 from counsel.records.db import default_db_path
 from counsel.records.errors import (
     NotFoundError,
@@ -57,7 +58,7 @@ from counsel.records.sqlite_repo import SQLiteRepository
 from counsel.services.outputs import check_output_path
 
 __all__ = [
-    "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings", "RecordsError",
+    "ChainReport", "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings", "RecordsError",
     "RecordsService", "Reprint", "ReprintCheck", "SessionClosedError", "TrainingRefusedError",
     "default_db_path", "leaflet_given", "record_headless_render", "snapshot_of",
 ]
@@ -373,6 +374,10 @@ class RecordsService:
 
     def audit(self, record_id: int | None = None) -> list[AuditEntry]:
         return self.repo.audit(record_id)
+
+    def verify(self) -> ChainReport:
+        """Check the tamper-evidence hash chains: OK, or the first broken link (table, id)."""
+        return self.repo.verify()
 
     def correct(self, record_id: int, *, by: str, why: str, changes: Mapping[str, Any]) -> int:
         """Add a corrected version; the original stays as it was. Returns the new record id.

@@ -88,6 +88,8 @@ def test_v1_fixture_migrates_and_keeps_its_data(tmp_path, renderer):
         assert state.notes == "interrupted"
         assert state.marks["your_doses"].status == "discussed"
         assert state.acknowledgements["ALCOHOL"].how == "patient told"
+        # Migrated rows carry tamper-evidence hashes that verify.
+        assert service.verify().ok and service.verify().counts["records"] == 1
         # Migrated rows are append-only too.
         with pytest.raises(sqlite3.IntegrityError, match="append-only"), \
                 sqlite3.connect(path) as raw:

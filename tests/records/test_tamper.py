@@ -5,12 +5,17 @@ Raw sqlite3 on the real file, as a curious or careless user with the sqlite3 she
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from counsel.cli import run
+from counsel.records.chain import BrokenLink, ChainReport
+from counsel.records.sqlite_repo import SQLiteRepository
 from counsel.services.records import RecordsService
+from tests.conftest import TODAY
 from tests.records.conftest import counsel_and_finish
 
 
@@ -41,21 +46,22 @@ def finished(service, kidney_case, db_path):  # type: ignore[no-untyped-def]
 REWRITES = [
     # REPLACE deletes the old row without firing the DELETE trigger (recursive_triggers is off).
     "INSERT OR REPLACE INTO records (id, session_id, finished_at, pharmacist, patient_ref, drug,"
-    " body_json) SELECT id, session_id, finished_at, 'XX', 'FORGED', drug, body_json FROM records"
-    " WHERE id = :rid",
+    " body_json, row_hash) SELECT id, session_id, finished_at, 'XX', 'FORGED', drug, body_json,"
+    " row_hash FROM records WHERE id = :rid",
     "REPLACE INTO records SELECT * FROM records WHERE id = :rid",
     # A new id that meets the unique (session, version): REPLACE would drop the original instead.
     "INSERT OR REPLACE INTO records (session_id, finished_at, pharmacist, patient_ref, drug,"
-    " body_json, version) SELECT session_id, finished_at, 'XX', 'FORGED', drug, '{}', version"
-    " FROM records WHERE id = :rid",
-    "INSERT INTO records (id, session_id, finished_at, pharmacist, patient_ref, drug, body_json)"
-    " SELECT id, session_id, finished_at, pharmacist, patient_ref, drug, body_json FROM records"
-    " WHERE id = :rid ON CONFLICT (id) DO UPDATE SET patient_ref = 'FORGED'",
-    "INSERT OR REPLACE INTO audit (id, at, actor, action, record_id, detail)"
-    " SELECT id, at, 'XX', action, record_id, 'forged' FROM audit WHERE record_id = :rid",
+    " body_json, version, row_hash) SELECT session_id, finished_at, 'XX', 'FORGED', drug, '{}',"
+    " version, row_hash FROM records WHERE id = :rid",
+    "INSERT INTO records (id, session_id, finished_at, pharmacist, patient_ref, drug, body_json,"
+    " row_hash) SELECT id, session_id, finished_at, pharmacist, patient_ref, drug, body_json,"
+    " row_hash FROM records WHERE id = :rid ON CONFLICT (id) DO UPDATE SET patient_ref = 'FORGED'",
+    "INSERT OR REPLACE INTO audit (id, at, actor, action, record_id, detail, row_hash)"
+    " SELECT id, at, 'XX', action, record_id, 'forged', row_hash FROM audit WHERE record_id = :rid",
     "REPLACE INTO audit SELECT * FROM audit",
-    "INSERT INTO audit (id, at, actor, action, record_id, detail) SELECT id, at, actor, action,"
-    " record_id, detail FROM audit WHERE true ON CONFLICT (id) DO UPDATE SET detail = 'forged'",
+    "INSERT INTO audit (id, at, actor, action, record_id, detail, row_hash) SELECT id, at, actor,"
+    " action, record_id, detail, row_hash FROM audit WHERE true"
+    " ON CONFLICT (id) DO UPDATE SET detail = 'forged'",
     "INSERT OR REPLACE INTO sessions (id, pharmacist, started_at, updated_at)"
     " VALUES (:sid, 'XX', 'x', 'x')",
     "INSERT OR REPLACE INTO session_marks (session_id, point_id, status, marked_at)"
@@ -93,8 +99,117 @@ def test_new_rows_and_open_sessions_still_work(finished, db_path, clock, rendere
         assert service.get(new_id).points and len(service.find()) == 3
     finally:
         service.close()
-    conn = _raw(db_path)
-    try:  # a brand-new audit row is still an append
-        conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES ('x', 'SB', 'viewed', '')")
+    assert _verify(db_path).ok
+
+
+def _verify(path: Path) -> ChainReport:
+    repo = SQLiteRepository(path)
+    try:
+        return repo.verify()
+    finally:
+        repo.close()
+
+
+def _edit(path: Path, *sql: str) -> None:
+    """What someone with the sqlite3 shell could do: drop the guard, then change the file."""
+    conn = _raw(path)
+    try:
+        for statement in sql:
+            conn.execute(statement)
     finally:
         conn.close()
+
+
+def test_an_intact_database_verifies_and_the_cli_says_ok(finished, db_path, capsys):
+    report = _verify(db_path)
+    assert report.ok and report.counts == {"records": 3, "audit": 3}
+    assert all(len(h) == 64 for h in report.heads.values())
+    assert run(["records", "verify", "--db", str(db_path)], today=TODAY) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("records verify: OK: 3 record rows and 3 audit entries")
+
+
+def test_a_rewritten_record_is_named_by_verify(finished, db_path, capsys):
+    _, record_id = finished
+    _edit(db_path, "DROP TRIGGER records_no_update",
+          f"UPDATE records SET patient_ref = 'XX1999' WHERE id = {record_id}")
+    report = _verify(db_path)
+    assert not report.ok and report.broken is not None
+    assert (report.broken.table, report.broken.id) == ("records", record_id)
+    assert run(["records", "verify", "--db", str(db_path)], today=TODAY) == 4
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith(f"records verify: BROKEN: records id {record_id}: ")
+    assert run(["records", "verify", "--json", "--db", str(db_path)], today=TODAY) == 4
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is False and data["broken"]["table"] == "records"
+    assert data["broken"]["id"] == record_id
+
+
+def test_a_rewritten_body_or_audit_detail_is_named(finished, db_path):
+    _edit(db_path, "DROP TRIGGER audit_no_update", "UPDATE audit SET actor = 'ZZ' WHERE id = 2")
+    broken = _verify(db_path).broken
+    assert isinstance(broken, BrokenLink) and (broken.table, broken.id) == ("audit", 2)
+    _edit(db_path, "DROP TRIGGER records_no_update",
+          "UPDATE records SET body_json = json_set(body_json, '$.notes', 'changed') WHERE id = 2")
+    broken = _verify(db_path).broken
+    assert broken is not None and (broken.table, broken.id) == ("records", 2)  # records come first
+
+
+def test_removed_and_added_rows_are_named(finished, db_path):
+    # A middle audit entry removed: the entry after it no longer links.
+    _edit(db_path, "DROP TRIGGER audit_no_delete", "DELETE FROM audit WHERE id = 2")
+    broken = _verify(db_path).broken
+    assert broken is not None and (broken.table, broken.id) == ("audit", 3)
+
+
+def test_a_removed_last_record_is_named_through_its_audit_entry(finished, db_path):
+    _edit(db_path, "DROP TRIGGER records_no_delete", "DELETE FROM records WHERE id = 3")
+    broken = _verify(db_path).broken
+    assert broken is not None and (broken.table, broken.id) == ("records", 3)
+    assert "audit entry 3 refers to it" in broken.problem
+
+
+def test_rows_added_outside_counsel_are_refused_or_named(finished, db_path):
+    with pytest.raises(sqlite3.IntegrityError, match="tamper-evidence hash"):
+        _edit(db_path, "INSERT INTO audit (at, actor, action, detail) VALUES ('x', 'SB', 'viewed', '')")
+    _edit(db_path, "INSERT INTO audit (at, actor, action, detail, row_hash)"
+                   f" VALUES ('x', 'SB', 'viewed', '', '{'ab' * 32}')")
+    broken = _verify(db_path).broken
+    assert broken is not None and (broken.table, broken.id) == ("audit", 4)
+
+
+def test_migration_hashes_existing_rows(tmp_path, clock, renderer, kidney_case):
+    """A v4 database with records and audit entries gains hashes that verify; nothing else moves."""
+    path = tmp_path / "v4.sqlite3"
+    old = RecordsService.open(path, clock=clock, renderer=renderer)
+    try:
+        _, first = counsel_and_finish(old, kidney_case)
+        old.correct(first, by="JK", why="typo", changes={"notes": "fixed"})
+        old.get(first, viewed_by="SB")
+    finally:
+        old.close()
+    # Take the file back to exactly the v4 layout (this app only writes the current schema).
+    _edit(path, "DROP TRIGGER records_hash_required", "DROP TRIGGER audit_hash_required",
+          "ALTER TABLE records DROP COLUMN row_hash", "ALTER TABLE audit DROP COLUMN row_hash",
+          "PRAGMA user_version = 4")
+    conn = _raw(path)
+    try:
+        before = [*conn.execute("SELECT * FROM records ORDER BY id"),
+                  *conn.execute("SELECT * FROM audit ORDER BY id")]
+    finally:
+        conn.close()
+    report = _verify(path)  # opening migrates to the current schema
+    assert report.ok and report.counts == {"records": 2, "audit": 3}
+    conn = _raw(path)
+    try:
+        after = [r[:-1] for r in [*conn.execute("SELECT * FROM records ORDER BY id"),
+                                  *conn.execute("SELECT * FROM audit ORDER BY id")]]
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        conn.close()
+    assert after == before
+    assert {"records_no_update", "audit_no_update", "records_hash_required"} <= triggers
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        _edit(path, "UPDATE records SET row_hash = NULL")
