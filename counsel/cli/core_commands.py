@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from counsel.cli.common import EXIT_OK, ack_status, add_case_arguments
 from counsel.core.content import load_catalog
+from counsel.core.errors import ContentError
 from counsel.core.rules import Counselling, checklist_json, schedule_json
 from counsel.services.casework import counsel_file
 
@@ -20,7 +22,10 @@ def register(sub: Any) -> dict[str, Any]:
     p = sub.add_parser("schedule", help="the dated titration or taper calendar")
     add_case_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    sub.add_parser("validate-content", help="check every shipped content file")
+    p = sub.add_parser("validate-content", help="check every shipped content file")
+    p.add_argument("--resources", type=Path, metavar="DIR",
+                   help="check a copy of the content instead: a folder holding monographs/, "
+                        "medicines.yaml and scenarios/ (e.g. while editing content)")
     return {"checklist": _checklist, "schedule": _schedule, "validate-content": _validate}
 
 
@@ -76,11 +81,18 @@ def _print_schedule(result: Counselling) -> None:
 
 
 def _validate(args: argparse.Namespace, today: date) -> int:
-    del args, today
-    catalog = load_catalog()
-    from counsel.training.scenarios import validate_scenarios
+    del today
+    from counsel.training.scenarios import load_scenarios
 
-    n_scenarios = validate_scenarios(catalog)
+    root = args.resources
+    if root is None:
+        catalog = load_catalog()
+        n_scenarios = len(load_scenarios(catalog))
+    else:
+        if not root.is_dir():
+            raise ContentError(str(root)[:80], "", "--resources: not a folder")
+        catalog = load_catalog(root / "monographs", root / "medicines.yaml")
+        n_scenarios = len(load_scenarios(catalog, root / "scenarios"))
     for mono in catalog.monographs.values():
         print(f"ok: {mono.drug} {mono.content_version} ({len(mono.points)} points, "
               f"{len(mono.sections)} sections)")

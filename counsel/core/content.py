@@ -11,46 +11,64 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from counsel import paths
+from counsel.core.case_input import quote
+from counsel.core.content_yaml import load_yaml
 from counsel.core.errors import ContentError
 from counsel.core.medicines import MedicineIndex, MedicineList
 from counsel.core.monograph import Monograph
 
 M = TypeVar("M", bound=BaseModel)
-# libyaml's safe loader is ~10x faster than the pure-Python one (content loads at every start);
-# both are *safe* loaders: no Python objects are ever built from content.
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_CONTENT_BYTES = 5_000_000  # the monograph is ~60 kB; anything this big is not content
 
 
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc if p not in ("function-after", "function-before"))
+def _key_path(loc: tuple[int | str, ...], raw: Any) -> str:
+    """'points.3 (task_timed_dose).patient_text': list items are named by their id when they have one."""
+    parts: list[str] = []
+    node = raw
+    for p in loc:
+        if p in ("function-after", "function-before"):
+            continue
+        node = node.get(p) if isinstance(node, dict) else (
+            node[p] if isinstance(node, list) and isinstance(p, int) and p < len(node) else None)
+        ident = node.get("id") if isinstance(node, dict) and isinstance(p, int) else None
+        parts.append(f"{p} ({ident})" if isinstance(ident, str) else str(p))
+    return ".".join(parts)
 
 
 def load_model(path: Path, model: type[M]) -> M:
     """Read a YAML file and validate it; any problem becomes one ContentError line."""
     shown = _display(path)
     try:
-        raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        if path.stat().st_size > MAX_CONTENT_BYTES:
+            raise ContentError(shown, "", f"too large (more than {MAX_CONTENT_BYTES // 1_000_000} MB)")
+        raw: Any = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(shown, "", "file not found") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
+        problem = " ".join(str(getattr(exc, "problem", None) or "not valid YAML").split())
         raise ContentError(shown, "", f"not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise ContentError(shown, "", "not valid content: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(shown, "", f"cannot read ({exc.__class__.__name__})") from None
     if not isinstance(raw, dict):
         raise ContentError(shown, "", "the top level must be a mapping")
     try:
-        return model.model_validate(raw)
+        # strict: `max_daily_mg: "80"` or `critical: yes-please` is a mistake, not a value to coerce
+        # (ints are still accepted where a decimal is expected).
+        return model.model_validate(raw, strict=True)
     except ValidationError as exc:
         err = exc.errors()[0]
-        msg = str(err["msg"]).removeprefix("Value error, ")
+        msg = " ".join(str(err["msg"]).removeprefix("Value error, ").split())
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
         elif err["type"] == "missing":
             msg = "missing (required)"
-        key = _key_path(err["loc"])
+        elif "input" in err and isinstance(err["input"], str | int | float | bool):
+            msg = f"{msg} (got {quote(err['input'])})"
+        key = _key_path(err["loc"], raw)
         # Cross-reference errors name their own path inside the message ("points.3 (x): ...").
         if not key and ": " in msg:
             key, msg = msg.split(": ", 1)

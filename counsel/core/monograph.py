@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
 from typing import Literal
 
@@ -15,7 +16,8 @@ ID_RE = r"^[a-z][a-z0-9_]*$"
 PLACEHOLDERS: frozenset[str] = frozenset(
     {"medicines", "max_daily_mg", "usual_maintenance", "drug", "strength", "emergency"}
 )
-_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+# {name}, but not a literal {{brace}} (str.format prints "{{" as "{").
+_PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 
 
 class _Strict(BaseModel):
@@ -117,14 +119,36 @@ class Point(_Strict):
     @field_validator("patient_text")
     @classmethod
     def _text_placeholders(cls, value: list[str]) -> list[str]:
-        for line in value:
+        for i, line in enumerate(value, start=1):
             if not line.strip():
                 raise ValueError("a sentence is blank")
-            _check_placeholders(line)
+            try:
+                _check_placeholders(line)
+            except ValueError as exc:
+                raise ValueError(f"sentence {i}: {exc}") from None
         return value
 
 
+def _check_template_syntax(text: str) -> None:
+    """The text must be what the rules engine can fill (str.format_map): plain {name} fields only.
+
+    A lone '{' used to pass validation and crash every case that selected the point.
+    """
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"not a valid text template ({exc}); write {{{{ or }}}} for a literal "
+                         "brace") from None
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if spec or conversion or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ValueError(f"{{{shown[:40]}}} is not a plain {{name}} placeholder")
+
+
 def _check_placeholders(text: str) -> None:
+    _check_template_syntax(text)
     # A name that could be a region word is checked against the monograph's words later (Monograph).
     for name in _PLACEHOLDER_RE.findall(text):
         if name not in PLACEHOLDERS and not re.fullmatch(ID_RE.strip("^$"), name):

@@ -67,19 +67,19 @@ def _broken_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
 
 
 BROKEN = [
-    ("unknown key", lambda d: d["points"][0].update(colour="red"), r"points\.0\.colour: unknown key"),
-    ("missing prompt", lambda d: d["points"][2].pop("prompt"), r"points\.2\.prompt: missing"),
+    ("unknown key", lambda d: d["points"][0].update(colour="red"), r"points\.0 \(\w+\)\.colour: unknown key"),
+    ("missing prompt", lambda d: d["points"][2].pop("prompt"), r"points\.2 \(\w+\)\.prompt: missing"),
     ("bad source", lambda d: d["points"][1].update(sources=["NOPE"]),
      r"points\.1 \(purpose_off_label\)\.sources: unknown source id 'NOPE'"),
     ("bad section", lambda d: d["points"][3].update(section="nowhere"),
      r"points\.3 \(with_food\)\.section: unknown section 'nowhere'"),
     ("bad fact", lambda d: d["points"][0].update(applies={"fact": "shoe_size"}),
-     r"points\.0\.applies: .*unknown fact 'shoe_size'"),
+     r"points\.0 \(\w+\)\.applies: .*unknown fact 'shoe_size'"),
     ("bad placeholder", lambda d: d["points"][0]["patient_text"].append("Hi {name}"),
      r"points\.0\.patient_text: .*unknown placeholder \{name\}"),
     ("duplicate id", lambda d: d["points"][1].update(id=d["points"][0]["id"]), r"duplicate point id"),
     ("bad critical type", lambda d: d["points"][0].update(critical="maybe"),
-     r"points\.0\.critical: .*boolean"),
+     r"points\.0 \(\w+\)\.critical: .*boolean \(got \"maybe\"\)"),
     ("unknown medicine class", lambda d: d["points"][0].update(applies={"medicine_class": "x"}),
      r"points\.0\.applies: unknown medicine class 'x'"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -155,7 +156,8 @@ def _mutate(change) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 BAD: list[tuple[str, Any, str, str]] = [
     ("unknown key", lambda d: d.update(colour="red"), "colour", "unknown key"),
     ("difficulty", lambda d: d.update(difficulty=4), "difficulty", "less than or equal to 3"),
-    ("duplicate question", lambda d: d["questions"].append(dict(d["questions"][0])),
+    # A deep copy: a shallow one shares lists, which yaml.safe_dump writes as aliases (refused).
+    ("duplicate question", lambda d: d["questions"].append(copy.deepcopy(d["questions"][0])),
      "questions.4.id", "duplicate question id 'alcohol'"),
     ("rubric point not selected", lambda d: d["rubric"]["points"].append({"point": "pregnancy", "weight": 2}),
      "rubric.points.10.point", "'pregnancy' is not a point the checklist selects"),
