@@ -28,18 +28,29 @@ def main() -> int:
         window.resize(1200, 800)
         window.show()
         window.chooser.trainee.setText("Sam Trainee")
-        window.chooser.select("driver-who-drinks")
+        window.chooser.select("stopped-abruptly")
+        window.chooser.blind.setChecked(True)  # exam mode: neutral titles, checklist hidden
         app.processEvents()
         window.grab().save(str(OUT / "training-choose.png"))
-        window.start("driver-who-drinks")
-        window.station.ask("alcohol")
-        window.station.ask("drives")
-        for pid in ("your_doses", "titration_plan", "driving_driver", "alcohol"):
-            window.station.set_discussed(pid)
+        window.start("stopped-abruptly")
+        station = window.station
+        for q in ("last_dose", "how_feeling", "seeing_things", "drives"):
+            station.ask(q)
+        station.set_action("urgent")
         app.processEvents()
         window.grab().save(str(OUT / "training-station.png"))
-        window.station.finish()
-        window.submit_rating(85)
+        station.finish()
+        window.submit_self_rating(80)
+        for pid in ("withdrawal_signs", "never_stop_suddenly", "side_effects_urgent", "dont_run_out"):
+            station.set_mark(pid, "discussed")
+        station.set_mark("driving_driver", "understood")
+        station.set_mark("missed_dose_uk", "discussed")  # unsafe for her: costs marks
+        station.set_examiner(3, "Spotted withdrawal fast; the missed-dose advice was wrong for her.")
+        app.processEvents()
+        station.cards_scroll.ensureWidgetVisible(station.cards["driving_driver"])
+        app.processEvents()
+        window.grab().save(str(OUT / "training-marking.png"))
+        window.submit_rating()
         app.processEvents()
         window.grab().save(str(OUT / "training-feedback.png"))
         window.tabs.setCurrentWidget(window.progress)

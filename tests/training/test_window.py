@@ -66,8 +66,12 @@ def test_a_full_attempt_reveals_facts_scores_and_saves_to_training_only(qtbot, w
     station.finish_button.click()
     assert window.stack.currentWidget() is window.rating
     window.rating.set_rating(90)
+    window.rating.submit_button.click()
+    assert window.stack.currentWidget() is window.station
+    assert station.phase == "marking"
+    assert station.examiner_box.isVisibleTo(station)
     with qtbot.waitSignal(window.attempt_finished) as done:
-        window.rating.submit_button.click()
+        station.score_button.click()
     result = done.args[0]
 
     assert window.stack.currentWidget() is window.feedback
@@ -75,6 +79,7 @@ def test_a_full_attempt_reveals_facts_scores_and_saves_to_training_only(qtbot, w
     assert result.critical_missed == ["alcohol_regular"]
     assert window.feedback.score_label.text() == f"{result.score}%"
     assert "critical item missed" in window.feedback.verdict.text()
+    assert "was: <b>A delivery driver who drinks" in window.feedback.station_label.text()
     assert "Regular drinking" in window.feedback.verdict.text()
     assert f"{90 - result.score} points higher" in window.feedback.gap_label.text()
     text = window.feedback.details.toPlainText()
@@ -102,12 +107,13 @@ def test_a_full_marks_attempt_passes(qtbot, window):
     scenario = station.scenario
     for q in scenario.spec.questions:
         station.ask(q.id)
-    for rp in scenario.spec.rubric.points:
-        station.set_discussed(rp.point)
+    for item in scenario.rubric_items():
+        station.set_discussed(item.point)
     station.set_referred(True)
     station.finish()
+    window.rating.submit()
     with qtbot.waitSignal(window.attempt_finished) as done:
-        window.rating.submit()
+        station.score_button.click()
     assert done.args[0].score == 100
     assert done.args[0].passed
     assert "Passed" in window.feedback.verdict.text()
@@ -132,6 +138,99 @@ def test_filters_by_difficulty_and_topic(window):
     assert chooser.listed_ids() == ["intrathecal-pump"]
 
 
+def test_the_chooser_and_station_show_neutral_titles(window):
+    chooser = window.chooser
+    texts = [chooser.list.item(r).text() for r in range(chooser.list.count())]
+    assert any("Repeat collection, 52, MS" in t for t in texts)
+    assert not any("stopped suddenly" in t for t in texts)
+    chooser.select("stopped-abruptly")
+    assert "Topics:" in chooser.meta.text()
+    chooser.blind.setChecked(True)
+    assert "Topics:" not in chooser.meta.text()  # exam mode: no topic hints either
+    chooser.trainee.setText("Asha")
+    window.start("stopped-abruptly")
+    assert window.station.title.text().startswith("Repeat collection, 52, MS")
+    assert "stopped" not in window.station.title.text()
+
+
+def test_a_blind_station_through_the_counter_cards_stores_the_examiner_rating(qtbot, window, tmp_path):
+    from counsel.gui.pages.checklist import PointCard
+
+    window.chooser.trainee.setText("Sam Trainee")
+    window.chooser.select("stopped-abruptly")
+    window.chooser.blind.setChecked(True)
+    window.chooser.start_button.click()
+    station = window.station
+    assert station.blind
+    # The checklist is hidden while the station runs; the action choice is not.
+    assert not station.checklist_visible()
+    assert station.blind_notice.isVisibleTo(station)
+    assert not station.cards_scroll.isVisibleTo(station)
+    assert station.action_buttons["urgent"].isVisibleTo(station)
+    for q in ("last_dose", "how_feeling", "seeing_things", "drives"):
+        station.ask(q)
+    station.action_buttons["urgent"].click()
+    station.finish_button.click()
+    assert window.stack.currentWidget() is window.rating
+    assert not station.checklist_visible()  # still hidden while the trainee rates themself
+    window.rating.set_rating(75)
+    window.rating.submit_button.click()
+
+    # Marking: the counter's own cards, with the three marks.
+    assert window.stack.currentWidget() is station
+    assert station.checklist_visible()
+    cards = station.cards
+    assert all(isinstance(c, PointCard) for c in cards.values())
+    assert "driving_driver" in cards  # unlocked by asking whether she drove
+    assert set(cards["withdrawal_signs"].buttons) == {"pending", "discussed", "understood", "not_discussed"}
+    for pid in ("withdrawal_signs", "never_stop_suddenly", "side_effects_urgent", "dont_run_out"):
+        cards[pid].buttons["discussed"].click()
+    cards["driving_driver"].buttons["understood"].click()
+    cards["missed_dose_uk"].buttons["discussed"].click()  # unsafe for her
+    cards["tell_hospital"].set_status("not_discussed", "ran out of time")
+    station.examiner_rating.setCurrentIndex(station.examiner_rating.findData(3))
+    station.examiner_comment.setText("Spotted withdrawal fast; wrong missed-dose advice.")
+    with qtbot.waitSignal(window.attempt_finished) as done:
+        station.score_button.click()
+    result = done.args[0]
+    assert result.mode == "blind"
+    assert result.action.ok
+    assert result.critical_missed == []
+    assert [u.id for u in result.unsafe_given] == ["missed_dose_uk"]
+    assert result.penalty == 4
+    assert not next(i for i in result.points if i.id == "tell_hospital").covered
+    assert next(i for i in result.points if i.id == "driving_driver").covered  # understood counts
+    feedback = window.feedback
+    assert "Unsafe advice for this patient" in feedback.details.toPlainText()
+    assert "two days into withdrawal" in feedback.details.toPlainText()
+    assert "3 – Clear pass" in feedback.examiner_label.text()
+    assert "Time used" in feedback.time_label.text()
+    assert "Ran out two days ago" in feedback.station_label.text()
+
+    db = tmp_path / "training" / "training.sqlite3"
+    with closing(sqlite3.connect(db)) as conn:
+        row = conn.execute("SELECT mode, examiner_rating, examiner_comment, action_given, self_rating,"
+                           " unsafe_penalty FROM attempts").fetchone()
+    assert row == ("blind", 3, "Spotted withdrawal fast; wrong missed-dose advice.", "urgent", 75, 4)
+
+
+def test_an_open_station_shows_the_cards_and_no_examiner_until_finish(window):
+    window.chooser.trainee.setText("Asha")
+    window.start("older-adult-kidney", blind=False)
+    station = window.station
+    assert station.checklist_visible()
+    assert not station.examiner_box.isVisibleTo(station)
+    assert "kidney" not in station.cards  # hidden until she is asked about her kidneys
+    station.ask("kidneys")
+    assert "kidney" in station.cards
+    station.set_mark("kidney", "understood")
+    assert station.discussed() == {"kidney"}
+    assert station.answers().understood == frozenset({"kidney"})
+    assert station.answers().referral == "none"
+    station.set_action("contact_prescriber")
+    assert station.answers().referral == "contact_prescriber"
+
+
 def test_reference_browser_searches_every_point(window, catalog):
     ref = window.reference
     assert len(ref.visible_ids()) == len(catalog.monograph("baclofen").points)
@@ -147,8 +246,9 @@ def test_progress_tab_lists_attempts_and_exports(qtbot, window, tmp_path):
     window.chooser.trainee.setText("Asha")
     window.start("pregnancy")
     window.station.finish()
+    window.rating.submit()
     with qtbot.waitSignal(window.attempt_finished):
-        window.rating.submit()
+        window.station.score_button.click()
     window.tabs.setCurrentWidget(window.progress)
     assert window.progress.table.rowCount() == 1
     assert window.progress.table.item(0, 1).text() == "Asha"
@@ -175,7 +275,7 @@ def test_practice_leaflet_is_watermarked(qtbot, window, tmp_path):
     window.start("child-oral-liquid")
     window.station.finish()
     with qtbot.waitSignal(window.attempt_finished):
-        window.rating.submit()
+        window.submit_rating(60)
     out = tmp_path / "practice.pdf"
     with qtbot.waitSignal(window.leaflet_saved, timeout=60000) as saved:
         window.save_practice_leaflet(out)
@@ -189,9 +289,10 @@ def test_timer_runs_and_turns_red_over_the_time_guide(qtbot, window, monkeypatch
     window.chooser.trainee.setText("Asha")
     window.start("driver-who-drinks")
     label = window.station.timer_label
-    assert label.text() == "00:00 / 06:00"
+    assert label.text() == "Time used 00:00 of the 6:00 guide"
+    assert "#a40000" not in label.styleSheet()
     monkeypatch.setattr(window.station, "elapsed_seconds", lambda: 6 * 60 + 5)
-    qtbot.waitUntil(lambda: label.text() == "06:05 / 06:00", timeout=3000)
+    qtbot.waitUntil(lambda: label.text() == "Time used 06:05 of the 6:00 guide", timeout=3000)
     assert "#a40000" in label.styleSheet()
 
 

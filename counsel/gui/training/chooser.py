@@ -6,6 +6,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -45,8 +46,11 @@ class ChooserPage(QWidget):
         self.topic.addItem("Any topic", None)
         for t in self._service.topics():
             self.topic.addItem(topic_label(t), t)
+        self.blind = named(QCheckBox("Exam mode: hide the checklist until I finish"), "Exam mode",
+                           "Blind mode: the checklist cards appear only after Finish, for marking")
         form = QFormLayout()
         form.addRow("Trainee", self.trainee)
+        form.addRow("Mode", self.blind)
         filters = QHBoxLayout()
         filters.addWidget(self.difficulty)
         filters.addWidget(self.topic)
@@ -83,6 +87,7 @@ class ChooserPage(QWidget):
         self.topic.currentIndexChanged.connect(self._on_filter_changed)
         self.list.currentItemChanged.connect(self._on_list_current_changed)
         self.trainee.textChanged.connect(self._on_trainee_changed)
+        self.blind.toggled.connect(self._on_blind_toggled)
         self.start_button.clicked.connect(self._on_start_clicked)
         self.list.itemActivated.connect(self._on_list_activated)
 
@@ -92,9 +97,9 @@ class ChooserPage(QWidget):
         for s in self._service.filter(difficulty=self.difficulty.currentData(),
                                       topic=self.topic.currentData()):
             stars = "★" * s.spec.difficulty + "☆" * (3 - s.spec.difficulty)
-            item = QListWidgetItem(f"{stars}  {s.spec.title}")
+            # The neutral title: the teaching title would give the answer away.
+            item = QListWidgetItem(f"{stars}  {s.spec.station_title}")
             item.setData(ID_ROLE, s.id)
-            item.setToolTip(", ".join(topic_label(t) for t in s.spec.topics))
             self.list.addItem(item)
             if s.id == keep:
                 self.list.setCurrentItem(item)
@@ -125,10 +130,11 @@ class ChooserPage(QWidget):
             s = self._service.scenario(sid)
             region = "UK" if s.case.region == "uk" else "US"
             self.preview.setText(html.escape(s.spec.door_sign))
+            topics = ("" if self.blind.isChecked() else "<br>Topics: "
+                      + ", ".join(html.escape(topic_label(t)) for t in s.spec.topics))
             self.meta.setText(
                 f"Difficulty {DIFFICULTY[s.spec.difficulty]} · {region} rules · time guide "
-                f"{s.spec.rubric.time_minutes} min · pass mark {s.spec.rubric.pass_mark}%<br>Topics: "
-                + ", ".join(html.escape(topic_label(t)) for t in s.spec.topics))
+                f"{s.spec.rubric.time_minutes} min · pass mark {s.spec.rubric.pass_mark}%{topics}")
         self._update_start()
 
     def _update_start(self) -> None:
@@ -145,6 +151,9 @@ class ChooserPage(QWidget):
 
     def _on_trainee_changed(self, text: str) -> None:
         self._update_start()
+
+    def _on_blind_toggled(self, checked: bool) -> None:
+        self._update_preview()
 
     def _on_start_clicked(self) -> None:
         sid = self.selected_id()

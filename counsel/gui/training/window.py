@@ -42,6 +42,7 @@ class TrainingWindow(QWidget):
         self._clock = clock
         self.result: Result | None = None
         self.saved_attempt_id: int | None = None
+        self._self_rating: int | None = None
         self._worker = Worker(self)
         self.setWindowTitle("Counsel — Training (synthetic patients only)")
         self._build_ui()
@@ -68,6 +69,7 @@ class TrainingWindow(QWidget):
     def _connect_signals(self) -> None:
         self.chooser.start_requested.connect(self._on_chooser_start_requested)
         self.station.finished.connect(self._on_station_finished)
+        self.station.score_requested.connect(self._on_station_score_requested)
         self.rating.submitted.connect(self._on_rating_submitted)
         self.feedback.again.connect(self._on_feedback_again)
         self.feedback.choose_another.connect(self._on_feedback_choose_another)
@@ -75,26 +77,39 @@ class TrainingWindow(QWidget):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     # ------------------------------------------------------------------ public API (also for tests)
-    def start(self, scenario_id: str) -> None:
+    def start(self, scenario_id: str, *, blind: bool | None = None) -> None:
+        """Run a station; `blind` (exam mode) defaults to the chooser's check box."""
         self.result = None
         self.saved_attempt_id = None
-        self.station.load(self._service.scenario(scenario_id))
+        self._self_rating = None
+        exam = self.chooser.blind.isChecked() if blind is None else blind
+        self.station.load(self._service.scenario(scenario_id), blind=exam)
         self.stack.setCurrentWidget(self.station)
 
-    def submit_rating(self, rating: int) -> Result:
+    def submit_self_rating(self, rating: int) -> None:
+        """Keep the trainee's self-rating, then show the cards (and examiner rating) for marking."""
+        self._self_rating = rating
+        self.station.begin_marking()
+        self.stack.setCurrentWidget(self.station)
+
+    def submit_rating(self, rating: int | None = None) -> Result:
         """Score the attempt, save it to the training log, show the feedback."""
+        if rating is None:
+            rating = self._self_rating
         scenario = self.station.scenario
+        self.station.stop_clock()
+        duration = self.station.elapsed_seconds()
         result = self._service.score(scenario.id, self.station.answers(self_rating=rating))
         trainee = self.chooser.trainee.text().strip()
         try:
             self.saved_attempt_id = self._service.save(
-                trainee, result, finished_at=self._clock(), duration_s=self.station.elapsed_seconds())
+                trainee, result, finished_at=self._clock(), duration_s=duration)
             saved = f"Saved to the training log ({html.escape(str(self._service.db_path))})."
         except CounselError as exc:
             self.saved_attempt_id = None
             saved = f"Not saved: {html.escape(str(exc))}"
         self.result = result
-        self.feedback.show_result(result, scenario.spec.title, saved)
+        self.feedback.show_result(result, scenario, saved, duration_s=duration)
         self.stack.setCurrentWidget(self.feedback)
         self.attempt_finished.emit(result)
         return result
@@ -133,7 +148,10 @@ class TrainingWindow(QWidget):
         self.stack.setCurrentWidget(self.rating)
 
     def _on_rating_submitted(self, rating: int) -> None:
-        self.submit_rating(rating)
+        self.submit_self_rating(rating)
+
+    def _on_station_score_requested(self) -> None:
+        self.submit_rating()
 
     def _on_feedback_again(self) -> None:
         self.start(self.station.scenario.id)
