@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from counsel import paths
@@ -17,6 +26,51 @@ from counsel.leaflet.viewmodel import LeafletView
 ICONS_DIR = paths.RESOURCES_DIR / "icons"
 LEAFLET_TEMPLATE = "leaflet/base.html.j2"
 _UNSAFE_SVG = re.compile(r"<script|href|url\(|<image|<foreignObject|\bon\w+=", re.IGNORECASE)
+
+
+CACHE_ENV = "COUNSEL_CACHE_DIR"  # where compiled templates are kept ("" or "0": nowhere)
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs (~20 ms of every cold render).
+
+    Jinja2 stores a checksum of each template's source (and the Python version) with its
+    bytecode and recompiles when either differs, so an edited template is never served stale.
+    The cache is an optimisation only: a folder that cannot be written, or a damaged file, just
+    means compiling as before. Templates are project files: no patient data is ever cached.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a truncated or damaged file: compile instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):  # read-only or full disk: next run compiles again
+            super().dump_bytecode(bucket)
+
+
+def template_cache() -> TemplateCache | None:
+    """The user cache folder's template cache ($COUNSEL_CACHE_DIR overrides; "0" turns it off)."""
+    folder = os.environ.get(CACHE_ENV)
+    if folder is None:
+        import platformdirs
+
+        folder = platformdirs.user_cache_dir("Counsel", appauthor=False)
+    if folder in ("", "0"):
+        return None
+    path = Path(folder) / "templates"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return TemplateCache(str(path))
+
+
+def prime() -> None:
+    """Load (from the cache) or compile the leaflet template now: the GUI warm-up calls this."""
+    environment().get_template(LEAFLET_TEMPLATE)
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +84,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=template_cache(),
     )
     env.globals["icon"] = icon
     return env

@@ -6,6 +6,7 @@ a warm render only lays out and writes the document.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass
@@ -33,8 +34,10 @@ class _Engine:
     font_config: Any
     fetcher: Any
     base: tuple[Any, ...]  # fonts.css + leaflet.css
-    large: Any
-    training: Any
+
+    def css(self, name: str) -> Any:
+        return self.weasyprint.CSS(filename=str(CSS_DIR / name), font_config=self.font_config,
+                                   url_fetcher=self.fetcher)
 
 
 @lru_cache(maxsize=1)
@@ -48,14 +51,14 @@ def _engine() -> _Engine:
 
     font_config = FontConfiguration()
     fetcher = ResourceFetcher(paths.RESOURCES_DIR)
+    engine = _Engine(weasyprint, font_config, fetcher, ())
+    return dataclasses.replace(engine, base=(engine.css("fonts.css"), engine.css("leaflet.css")))
 
-    def css(name: str) -> Any:
-        return weasyprint.CSS(filename=str(CSS_DIR / name), font_config=font_config,
-                              url_fetcher=fetcher)
 
-    return _Engine(weasyprint, font_config, fetcher,
-                   (css("fonts.css"), css("leaflet.css")),
-                   css("leaflet-large.css"), css("leaflet-training.css"))
+@lru_cache(maxsize=2)
+def _extra_css(name: str) -> Any:
+    """Large print and training sheets: parsed on first use, not by every process (~6 ms)."""
+    return _engine().css(name)
 
 
 @lru_cache(maxsize=4)
@@ -79,9 +82,9 @@ def stylesheets(*, paper: Paper, large_print: bool, training: bool) -> list[Any]
     eng = _engine()
     sheets = [*eng.base, _page_css(paper)]
     if large_print:
-        sheets.append(eng.large)
+        sheets.append(_extra_css("leaflet-large.css"))
     if training:
-        sheets.append(eng.training)
+        sheets.append(_extra_css("leaflet-training.css"))
     return sheets
 
 
