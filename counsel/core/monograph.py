@@ -75,8 +75,13 @@ class FormInfo(_Strict):
     label: str
     unit_singular: str
     unit_plural: str
-    splittable: bool = False
+    splittable: bool = Field(default=False, description="Whether this form can ever be halved")
     strengths: dict[Literal["us", "uk"], list[str]]
+    # Halving is a property of the product and strength, not of the form (UK 5 mg tablets have no
+    # score line). A half prints only for a splittable form; a strength in `unscored` is never
+    # halved; a strength in neither list prints the half with a pharmacist check (score line).
+    scored: dict[Literal["us", "uk"], list[str]] = Field(default_factory=dict)
+    unscored: dict[Literal["us", "uk"], list[str]] = Field(default_factory=dict)
 
 
 class Section(_Strict):

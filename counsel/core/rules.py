@@ -9,7 +9,7 @@ from counsel.core.case import Case, Region
 from counsel.core.checks import Warning, run_checks
 from counsel.core.conditions import When
 from counsel.core.content import Catalog
-from counsel.core.doses import concentration_text, mg
+from counsel.core.doses import DoseAmount, concentration_text, dose_amount, halving, mg
 from counsel.core.errors import CaseError
 from counsel.core.facts import Facts, facts_for
 from counsel.core.medicines import Recognised
@@ -65,7 +65,15 @@ class Counselling:
         return [p.id for p in self.points]
 
     def unacknowledged(self, acknowledged: set[str]) -> list[Warning]:
-        return [w for w in self.warnings if w.code not in acknowledged]
+        """Warnings still needing the pharmacist's acknowledgement (information never blocks)."""
+        return [w for w in self.warnings
+                if w.code not in acknowledged and w.severity != "info"]
+
+    def amount(self, dose_mg: float) -> DoseAmount:
+        """What the patient measures for one dose of this case's product (only measurable
+        amounts; otherwise "ask your pharmacist how to measure this dose")."""
+        rx = self.case.prescription
+        return dose_amount(dose_mg, rx, halves=halving(self.monograph, self.case.region, rx))
 
 
 def _classes_in(when: When | None) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -74,3 +75,31 @@ def taper_days(steps: list[Step]) -> int:
     if not steps or steps[-1].dose_mg != 0:
         return 0
     return (steps[-1].start - steps[0].start).days
+
+
+@dataclass(frozen=True)
+class TaperShape:
+    """The reduction phase of a plan that stops: what the taper checks judge (not total days)."""
+
+    start_daily_mg: float  # the daily total just before the first cut
+    cuts: int  # how many times the daily total goes down
+    largest_cut_share: float  # the largest single cut, as a share of start_daily_mg (0 to 1)
+    days_first_cut_to_zero: int  # from the first reduced day to the first day with none
+
+
+def taper_shape(steps: list[Step]) -> TaperShape | None:
+    """The shape of the reduction phase, or None when the plan never reaches zero."""
+    if not steps or steps[-1].dose_mg != 0:
+        return None
+    cuts = [(a, b) for a, b in itertools.pairwise(steps)
+            if b.daily_total_mg < a.daily_total_mg]
+    if not cuts:
+        return None  # a stop today: there is no reduction phase to judge
+    before = cuts[0][0].daily_total_mg
+    largest = max(a.daily_total_mg - b.daily_total_mg for a, b in cuts)
+    return TaperShape(
+        start_daily_mg=before,
+        cuts=len(cuts),
+        largest_cut_share=round(largest / before, 3) if before else 1.0,
+        days_first_cut_to_zero=(steps[-1].start - cuts[0][1].start).days,
+    )

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from counsel.core.case import Prescription
-from counsel.core.doses import dose_amount, mg
+from counsel.core.doses import DoseAmount, mg
 from counsel.core.monograph import Monograph
 from counsel.core.rules import Counselling, SectionResult, SelectedPoint
 from counsel.core.schedule import Step
@@ -370,13 +370,13 @@ def _doses(result: Counselling, loc: LeafletLocale, how_to: LeafletSection | Non
         intro.append(f"Start on {long_date(rx.start_date, loc)}. Take these doses every day.")
     else:
         intro.append("Take these doses every day.")
-    rows = tuple(_dose_row(t, dose, rx, loc) for t in rx.times)
+    amount = result.amount(dose)
+    rows = tuple(_dose_row(t, amount, loc) for t in rx.times)
     total = f"That is {mg(round(dose * rx.doses_per_day, 3))} a day in total."
     return Doses(False, tuple(intro), rows, total, tuple(after), how_to)
 
 
-def _dose_row(hhmm: str, dose_mg: float, rx: Prescription, loc: LeafletLocale) -> DoseRow:
-    amount = dose_amount(dose_mg, rx)
+def _dose_row(hhmm: str, amount: DoseAmount, loc: LeafletLocale) -> DoseRow:
     part = part_of_day(hhmm)
     return DoseRow(part=part, time=clock_time(hhmm, loc),
                    icon="sun" if part in ("Morning", "Afternoon") else "moon",
@@ -400,7 +400,7 @@ def _calendar(result: Counselling, loc: LeafletLocale,
     first = steps[0].start
     for step in steps[:-1]:
         assert step.end is not None  # every step but the last has an end date
-        amount = dose_amount(step.dose_mg, rx)
+        amount = result.amount(step.dose_mg)
         day = step.start
         if (day - first).days >= MAX_DAILY_ROWS:
             rows.append(CalendarRow(f"{short_date(step.start, loc)} to {short_date(step.end, loc)}",
@@ -415,7 +415,7 @@ def _calendar(result: Counselling, loc: LeafletLocale,
     if last.dose_mg == 0:
         final = f"From {long_date(last.start, loc)}: stop. Take no more baclofen."
     else:
-        amount = dose_amount(last.dose_mg, rx)
+        amount = result.amount(last.dose_mg)
         final = (f"From {long_date(last.start, loc)}: {amount.mg_text} ({amount.amount_text}) "
                  f"each time, {_COUNT_WORDS.get(n, f'{n} times a day')}. Keep taking this dose.")
     # Column headings may wrap ("8:00 | AM") in narrow large-print columns.

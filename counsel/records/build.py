@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from counsel.core.doses import dose_amount
 from counsel.core.rules import Counselling
 from counsel.records.models import (
     Directions,
@@ -21,7 +20,7 @@ def directions_of(result: Counselling) -> Directions:
     if rx.dose_mg is None:
         text = "set by the pump clinic"
     else:
-        text = f"{dose_amount(rx.dose_mg, rx).amount_text} ({rx.dose_mg:g} mg)"
+        text = f"{result.amount(rx.dose_mg).amount_text} ({rx.dose_mg:g} mg)"
     return Directions(dose_mg=rx.dose_mg, dose_text=text, times_per_day=rx.doses_per_day,
                       times=rx.times)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.core.doses import dose_amount, mg
+from counsel.core.doses import mg
 from counsel.core.rules import Counselling
 from counsel.gui.widgets import hint_label, named
 
@@ -85,7 +85,7 @@ class SchedulePage(QWidget):
         self.checked.show()
         times = ", ".join(rx.times)
         for row, step in enumerate(result.schedule):
-            amount = dose_amount(step.dose_mg, rx)
+            amount = result.amount(step.dose_mg)
             cells = (
                 _day(step.start),
                 _day(step.end) if step.end else "ongoing",
