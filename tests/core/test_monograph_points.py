@@ -309,3 +309,19 @@ def test_content_version_bumped_with_a_changelog(catalog):
 ])
 def test_new_content_keeps_the_reading_grade_at_or_below_6(changes):
     assert leaflet_grade(view(counsel_for(**changes))) <= TARGET_GRADE
+
+
+# ---------------------------------------------------------------- children
+def test_uk_children_follow_the_medicines_for_children_missed_dose_rule():
+    child = counsel_for(region="uk", patient={"age": 6, "weight_kg": 25})
+    assert "missed_dose_uk_child" in ids(child) and "missed_dose_uk" not in ids(child)
+    words = text(child, "missed_dose_uk_child")
+    assert "wait at least 4 hours" in words and "2 hours" not in words
+    adult = counsel_for(region="uk")
+    assert "missed_dose_uk" in ids(adult) and "missed_dose_uk_child" not in ids(adult)
+    assert "missed_dose_uk_child" not in ids(counsel_for(patient={"age": 6, "weight_kg": 25}))
+
+
+def test_falls_points_are_written_to_patients_twelve_and_over():
+    assert not {"falls", "falls_high_risk"} & ids(counsel_for(patient={"age": 6, "weight_kg": 25}))
+    assert "falls" in ids(counsel_for(patient={"age": 12, "weight_kg": 40}))
