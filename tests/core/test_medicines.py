@@ -237,3 +237,30 @@ def test_shipped_list_validates_as_a_model():
     assert {c.id for c in parsed.classes} >= {
         "gabapentinoid", "cannabinoid", "antipsychotic", "sodium_oxybate", "orexin_antagonist",
         "barbiturate", "sedating_antiemetic", "alpha_blocker", "other_sedative"}
+
+
+# ---------------------------------------------------------------- through the rules engine
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"patient": {"other_medicines": ["Lioresal 10 mg"]}}, "DUPLICATE_BACLOFEN"),
+    ({"patient": {"other_medicines": ["baclofen 10 mg tablets"]},
+      "prescription": {"form": "intrathecal", "strength": "500 mcg/mL", "dose_mg": None,
+                       "times_per_day": None}}, "DUPLICATE_BACLOFEN"),
+    ({"patient": {"other_medicines": ["pregabalin", "oxycodone"]}}, "GABAPENTINOID_BREATHING"),
+    ({"patient": {"age": 72, "other_medicines": ["gabapentin"]}}, "GABAPENTINOID_BREATHING"),
+])
+def test_critical_medicine_warnings_reach_the_pharmacist(changes, code):
+    result = counsel_for(**changes)
+    warning = next(w for w in result.warnings if w.code == code)
+    # GABAPENTINOID_BREATHING is critical (FDA 2019); a duplicate must at least be acknowledged
+    expected = {"critical"} if code == "GABAPENTINOID_BREATHING" else {"critical", "warning"}
+    assert warning.severity in expected and warning.field == "patient.other_medicines"
+    assert code in [w.code for w in result.unacknowledged(set())]
+
+
+def test_check_other_ingredients_is_a_warning_to_acknowledge():
+    result = counsel_for(patient={"other_medicines": ["Advil Dual Action"]})
+    warning = next(w for w in result.warnings if w.code == "CHECK_OTHER_INGREDIENTS")
+    assert warning.severity == "warning"
+    assert "CHECK_OTHER_INGREDIENTS" not in codes(counsel_for(patient={"other_medicines": ["Advil PM"]}))
+    assert not {"DUPLICATE_BACLOFEN", "GABAPENTINOID_BREATHING"} & set(codes(
+        counsel_for(patient={"other_medicines": ["gabapentin", "Advil"]})))
