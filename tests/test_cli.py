@@ -30,7 +30,7 @@ def test_checklist_json_shape_and_ack_gate():
     case = str(ROOT / "examples" / "older-adult-kidney.json")
     proc = run("checklist", case, "--json")
     assert proc.returncode == 3
-    assert "KIDNEY_IMPAIRMENT" in proc.stderr
+    assert "KIDNEY_SEVERE" in proc.stderr
     data = json.loads(proc.stdout)
     assert set(data) >= {"sections", "warnings", "unrecognised_medicines"}
     point = data["sections"][0]["points"][0]

@@ -139,14 +139,15 @@ def test_headless_render_is_recorded(db_path, kidney_case, renderer):
     result = counsel_case(parse_case(kidney_case, today=START.date()), default_catalog())
     options = type("Options", (), {"paper": "letter", "large_print": None, "training": False})()
     record_id = record_headless_render(result, b"%PDF-1.7 test", options, now=START,
-                                      db_path=db_path, acknowledged={"KIDNEY_IMPAIRMENT"})
+                                      db_path=db_path, acknowledged={"KIDNEY_SEVERE"})
     service = RecordsService.open(db_path, clock=FakeClock())
     try:
         record = service.get(record_id)
         assert record.leaflet is not None and record.leaflet.paper == "letter"
         assert record.leaflet.large_print is True  # from the case's patient.large_print
         assert {w.code: w.acknowledged for w in record.warnings} == \
-            {"KIDNEY_IMPAIRMENT": True, "INTERACTION_ANTIHYPERTENSIVE": False}
+            {"KIDNEY_SEVERE": True, "KIDNEY_DAILY_TOTAL_ABOVE_STATEMENT": False,
+             "OLDER_ADULT_KIDNEY_BEERS": False, "INTERACTION_ANTIHYPERTENSIVE": False}
         assert [a.action for a in service.audit(record_id)] == ["finished", "printed"]
     finally:
         service.close()

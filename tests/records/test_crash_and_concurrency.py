@@ -54,7 +54,7 @@ WRITER_CHILD = textwrap.dedent("""
     for n in range(15):
         sid = service.start_session(case, pharmacist=who)
         service.mark_point(sid, "your_doses", "understood")
-        service.acknowledge(sid, "KIDNEY_IMPAIRMENT", "checked")
+        service.acknowledge(sid, "KIDNEY_SEVERE", "checked")
         service.save_notes(sid, f"{who} {n}")
         service.finish_session(sid)
     service.close()

@@ -44,7 +44,7 @@ def test_csv_export_parses(filled):
     corrected = next(r for r in rows if r["version"] == "2")
     assert corrected["corrected_by"] == "JK" and corrected["supersedes"] == rows[0]["record_id"]
     assert corrected["notes"].startswith("'=")  # spreadsheet formulas are neutralised
-    assert "KIDNEY_IMPAIRMENT: checked with prescriber" in rows[0]["warnings"]
+    assert "KIDNEY_SEVERE: checked with prescriber" in rows[0]["warnings"]
     assert rows[0]["understood"] and rows[0]["not_discussed"].count("(covered last month)") >= 1
 
 
@@ -129,7 +129,7 @@ def test_render_record_stores_a_finished_record(tmp_path):
     main = str(_paths.PROJECT_ROOT / "main.py")
     case = str(_paths.EXAMPLES_DIR / "standard-adult-start.json")
     proc = subprocess.run([_sys.executable, main, "render", case, "-o", str(out), "--record",
-                           "--db", str(db)], capture_output=True, text=True, timeout=120,
+                           "--calendar-checked", "--db", str(db)], capture_output=True, text=True, timeout=120,
                           check=False)
     assert proc.returncode == 0, proc.stderr
     assert "recorded as record" in proc.stdout

@@ -71,7 +71,7 @@ def test_find_by_reference_open_read_only_and_reprint(qtbot, real_service, kidne
         window.table.selectRow(0)
     assert opened.args == [record_id]
     text = window.detail.toPlainText()
-    for expected in ("GW1948", "KIDNEY_IMPAIRMENT", "checked with prescriber", "Audit trail",
+    for expected in ("GW1948", "KIDNEY_SEVERE", "checked with prescriber", "Audit trail",
                      "understood", "not marked", "Leaflet SHA-256", "viewed"):
         assert expected in text
     assert window.detail.isReadOnly()

@@ -26,7 +26,7 @@ def test_every_change_is_saved_and_resumed_exactly(db_path, service, kidney_case
     service.mark_point(sid, ids[2], "not_discussed", "patient in a hurry; will phone")
     service.mark_point(sid, ids[3], "discussed")
     service.clear_point(sid, ids[3])
-    service.acknowledge(sid, "kidney_impairment", "checked with prescriber")
+    service.acknowledge(sid, "kidney_severe", "checked with prescriber")
     service.acknowledge(sid, "INTERACTION_ANTIHYPERTENSIVE")
     service.withdraw_acknowledgement(sid, "INTERACTION_ANTIHYPERTENSIVE")
     service.save_notes(sid, "Asked about the kidney test.")
@@ -45,7 +45,7 @@ def test_every_change_is_saved_and_resumed_exactly(db_path, service, kidney_case
             ids[0]: ("discussed", ""), ids[1]: ("understood", ""),
             ids[2]: ("not_discussed", "patient in a hurry; will phone")}
         assert {k: a.how for k, a in state.acknowledgements.items()} == \
-            {"KIDNEY_IMPAIRMENT": "checked with prescriber"}
+            {"KIDNEY_SEVERE": "checked with prescriber"}
         assert state.notes == "Asked about the kidney test."
         assert state.case["follow_up_date"] == "2026-12-07"
         assert state.started_at < state.updated_at
@@ -74,7 +74,9 @@ def test_finish_builds_the_full_record(service, kidney_case):
         ("baclofen", "tablet", "10 mg", "continue")
     assert record.directions.times == ("08:00", "14:00", "20:00")
     assert "½ tablet of 10 mg" in record.directions.dose_text
-    assert {w.code for w in record.warnings} == {"KIDNEY_IMPAIRMENT", "INTERACTION_ANTIHYPERTENSIVE"}
+    assert {w.code for w in record.warnings} == {
+        "KIDNEY_SEVERE", "KIDNEY_DAILY_TOTAL_ABOVE_STATEMENT", "OLDER_ADULT_KIDNEY_BEERS",
+        "INTERACTION_ANTIHYPERTENSIVE"}
     assert all(w.acknowledged and w.how == "checked with prescriber" for w in record.warnings)
     statuses = {p.status for p in record.points}
     assert statuses == {"discussed", "understood", "not_discussed"}
@@ -170,10 +172,10 @@ def test_apply_snapshot_saves_only_what_changed(service, kidney_case):
                 "marks": {"your_doses": {"status": "understood", "reason": ""},
                           "driving": {"status": "not_discussed", "reason": ""},  # reason still typed
                           "onset": {"status": "pending", "reason": ""}},
-                "acknowledged": ["KIDNEY_IMPAIRMENT"], "notes": "first"}
+                "acknowledged": ["KIDNEY_SEVERE"], "notes": "first"}
     service.apply_snapshot(sid, snapshot)
     first = service.resume(sid)
-    assert set(first.marks) == {"your_doses"} and set(first.acknowledgements) == {"KIDNEY_IMPAIRMENT"}
+    assert set(first.marks) == {"your_doses"} and set(first.acknowledgements) == {"KIDNEY_SEVERE"}
     snapshot["marks"] = {"your_doses": {"status": "understood", "reason": ""},
                          "driving": {"status": "not_discussed", "reason": "does not drive"}}
     snapshot["acknowledged"] = []
@@ -203,7 +205,7 @@ def test_snapshot_round_trip_with_the_gui_session_model(service, kidney_case):
     gui = CounsellingSession(case_data=kidney_case)
     gui.mark("your_doses", "understood")
     gui.mark("driving", "not_discussed", "does not drive")
-    gui.acknowledge("KIDNEY_IMPAIRMENT")
+    gui.acknowledge("KIDNEY_SEVERE")
     gui.notes = "Phone on Friday."
     service.apply_snapshot(sid, gui.to_json())
     restored = CounsellingSession.from_json(snapshot_of(service.resume(sid)))
