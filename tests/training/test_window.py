@@ -212,6 +212,10 @@ def test_a_blind_station_through_the_counter_cards_stores_the_examiner_rating(qt
         row = conn.execute("SELECT mode, examiner_rating, examiner_comment, action_given, self_rating,"
                            " unsafe_penalty FROM attempts").fetchone()
     assert row == ("blind", 3, "Spotted withdrawal fast; wrong missed-dose advice.", "urgent", 75, 4)
+    window.tabs.setCurrentWidget(window.progress)
+    table = window.progress.table
+    cells = [table.item(0, c).text() for c in range(table.columnCount())]
+    assert cells[-2:] == ["exam", "3 (clear pass): Spotted withdrawal fast; wrong missed-dose advice."]
 
 
 def test_an_open_station_shows_the_cards_and_no_examiner_until_finish(window):

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 from counsel.core.errors import CounselError
 from counsel.gui.training.common import named, topic_label, wrapped
 from counsel.services.training import TrainingService
+from counsel.training.scoring import EXAMINER_RATINGS
 
-COLUMNS = ("Finished (UTC)", "Trainee", "Station", "Score", "Result", "Self-rating", "Critical missed")
+COLUMNS = ("Finished (UTC)", "Trainee", "Station", "Score", "Result", "Self-rating", "Critical missed",
+           "Mode", "Examiner")
 
 
 class ProgressPage(QWidget):
@@ -75,7 +77,8 @@ class ProgressPage(QWidget):
         for row, a in enumerate(prog.attempts):
             values = (a.finished_at.replace("T", " ")[:16], a.trainee, a.scenario_title, f"{a.score}%",
                       "pass" if a.passed else "fail", "" if a.self_rating is None else f"{a.self_rating}%",
-                      ", ".join(a.critical_missed))
+                      ", ".join(a.critical_missed), "exam" if a.mode == "blind" else "open",
+                      _examiner(a.examiner_rating, a.examiner_comment))
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
@@ -102,3 +105,11 @@ class ProgressPage(QWidget):
                                               "CSV files (*.csv)")
         if name:
             self.export_to(Path(name))
+
+
+def _examiner(rating: int | None, comment: str | None) -> str:
+    """The examiner's global rating and comment, e.g. '3 (clear pass): Spotted withdrawal fast'."""
+    text = "" if rating is None else f"{rating} ({EXAMINER_RATINGS[rating].lower()})"
+    if comment:
+        text = f"{text}: {comment}" if text else comment
+    return text
