@@ -115,7 +115,7 @@ def _disagreements(case: Case, kidney: KidneyStatus) -> list[Warning]:
     used = kidney.category if kidney.typed != "dialysis" else "dialysis"
     return [Warning(
         "KIDNEY_VALUES_DISAGREE",
-        f"{'; '.join(parts)[:1].upper()}{'; '.join(parts)[1:]}. The checks use {used} "
+        f"Kidney values disagree: {'; '.join(parts)}. The checks use {used} "
         f"(a measured value decides; the lower value when both are given). Check which is "
         f"current.",
         "patient.kidney_function",
