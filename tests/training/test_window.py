@@ -309,3 +309,23 @@ def test_asking_twice_records_the_question_once(window):
     assert window.station.transcript.toPlainText().count("Have you ever had fits") == 2
     with pytest.raises(KeyError):
         window.station.set_discussed("interaction_antiepileptic")  # not found yet: not asked
+
+
+def test_the_station_cards_flag_critical_exactly_as_the_rubric_does(window):
+    from counsel.training.scenarios import case_critical
+
+    window.chooser.trainee.setText("Asha")
+    window.start("opioid-and-sleeping-tablet", blind=False)
+    station = window.station
+    for q in station.scenario.spec.questions:
+        station.ask(q.id)
+    items = {i.point: i for i in station.scenario.rubric_items()}
+    cards = station.cards
+    assert set(cards) == set(station.scenario.counselling.point_ids())
+    for pid, card in cards.items():
+        badge = card.objectName() == "critical"
+        assert badge == case_critical(station.scenario.point(pid)), pid
+        if pid in items and items[pid].exclusion is None:
+            assert items[pid].critical == badge, pid  # the counter's CRITICAL is the station's
+    assert cards["driving_driver"].objectName() == "critical"
+    assert items["driving_driver"].critical
