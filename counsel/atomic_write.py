@@ -9,6 +9,7 @@ layer turns them into its own one-line message.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -41,3 +42,22 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+# What to do about a failed write, in words a pharmacy user can act on (one line, no errno jargon).
+_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space, or save to another drive",
+    errno.EDQUOT: "the disk quota is used up: free some space, or save to another drive",
+    errno.EROFS: "the drive is read-only: save to another folder",
+    errno.EACCES: "permission denied: choose a folder you can write to",
+    errno.EPERM: "permission denied: choose a folder you can write to",
+    errno.ENOENT: "the folder does not exist",
+    errno.ELOOP: "too many levels of symbolic links (a link loop?)",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENAMETOOLONG: "the file name is too long",
+}
+
+
+def write_error_advice(exc: OSError) -> str:
+    """A failed write as a short reason plus what to do (e.g. disk full, read-only drive)."""
+    return _ADVICE.get(exc.errno or 0) or (exc.strerror or exc.__class__.__name__)

@@ -53,6 +53,13 @@ def _render(args: argparse.Namespace, today: date) -> int:
     result = counsel_file(args.case, today=today, region=args.region)
     if args.record and not result.case.pharmacist.strip():
         raise LeafletError('--record: the case has no "pharmacist" (initials) to record')
+    if args.record:
+        # Before any PDF is written: a leaflet must not be handed over that cannot be recorded
+        # (database unusable, read-only or full; no patient reference). Imported here: the
+        # records layer (sqlite3) is only needed when recording.
+        from counsel.services.records import check_can_record
+
+        check_can_record(result, now=datetime.now(UTC), db_path=args.db)
     status = ack_status(result, args.acknowledge)
     if status == EXIT_UNACKNOWLEDGED:
         print("no leaflet written", file=sys.stderr)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from counsel.atomic_write import write_atomic as shared_write_atomic
+from counsel.atomic_write import write_error_advice
 from counsel.records.errors import RecordsError
 from counsel.records.models import Record, utc_text
 
@@ -100,4 +101,4 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         shared_write_atomic(path, data)
     except OSError as exc:
-        raise RecordsError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise RecordsError(f"{path}: cannot write ({write_error_advice(exc)})") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -61,10 +62,48 @@ def name_parts(case: dict[str, Any]) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
+def _fold(char: str) -> str:
+    """A character's comparison key: case-folded, compatibility-decomposed, accents dropped.
+
+    So "José", "JOSÉ", "Jose" + combining acute (decomposed), "jose" and fullwidth "Ｊｏｓｅ" all
+    compare equal; "Strauß" equals "STRAUSS".
+    """
+    decomposed = unicodedata.normalize("NFKD", char.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each folded character, the index of the source character."""
+    out: list[str] = []
+    source: list[int] = []
+    for i, char in enumerate(text):
+        key = _fold(char)
+        out.append(key)
+        source.extend([i] * len(key))
+    return "".join(out), source
+
+
 def redact_text(text: str, parts: list[str]) -> str:
-    """Replace the patient's name (whole or any part) in free text with '[name]'."""
-    for part in parts:
-        text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", REDACTED, text, flags=re.IGNORECASE)
+    """Replace the patient's name (whole or any part) in free text with '[name]'.
+
+    Matching ignores case, accents and Unicode normalisation (NFC/NFD/NFKD spellings), so a
+    name typed with or without its accents, or pasted in decomposed form, is still caught.
+    """
+    keys = sorted({k for k in ("".join(_fold(c) for c in p) for p in parts) if len(k) >= 2},
+                  key=len, reverse=True)
+    if not keys or not text:
+        return text
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+    folded, source = _folded(text)
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(folded):
+        start, end = source[match.start()], source[match.end() - 1] + 1
+        # Combining marks after the last letter belong to it (they fold to nothing).
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        spans.append((start, end))
+    for start, end in reversed(spans):
+        text = text[:start] + REDACTED + text[end:]
     return text
 
 

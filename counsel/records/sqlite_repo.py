@@ -8,13 +8,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 from counsel.records.chain import CHAINED, ChainReport, hash_for_new_row, next_id
 from counsel.records.chain import verify as verify_chains
-from counsel.records.db import connect, unusable
+from counsel.records.db import connect, storage_problem, unusable
 from counsel.records.errors import NotFoundError, RecordsError, SessionClosedError
 from counsel.records.migrations import SCHEMA_VERSION
 from counsel.records.models import (
@@ -72,9 +72,20 @@ class SQLiteRepository:
             if "locked" in msg or "busy" in msg:
                 raise RecordsError("records database is busy (another window or counter held it "
                                    "for more than 5 s); try again") from None
+            # A full disk or a read-only file is not damage: say what to do, and let the next
+            # change try again (RecordsError, not DatabaseUnusableError).
+            problem = storage_problem(self.path, exc)
+            if problem:
+                raise RecordsError(problem) from None
             raise unusable(self.path, msg) from None
         except sqlite3.Error as exc:
+            problem = storage_problem(self.path, exc)
+            if problem:
+                raise RecordsError(problem) from None
             raise unusable(self.path, str(exc)) from None
+        except OverflowError:
+            # e.g. `records show 99999999999999999999`: no SQLite integer is that large.
+            raise NotFoundError("record: no record has an id that large") from None
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -317,7 +328,8 @@ class SQLiteRepository:
         if query.date_from is not None:
             clauses.append("r.finished_at >= ?")
             params.append(f"{query.date_from.isoformat()}T00:00:00+00:00")
-        if query.date_to is not None:
+        if query.date_to is not None and query.date_to < date.max:
+            # date.max has no next day (9999-12-31 + 1 overflowed): it means "no upper bound".
             clauses.append("r.finished_at < ?")
             params.append(f"{(query.date_to + timedelta(days=1)).isoformat()}T00:00:00+00:00")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -357,6 +369,24 @@ class SQLiteRepository:
             detail: str = "") -> int:
         with self._tx() as conn:
             return self._log(conn, action, actor=actor, at=at, record_id=record_id, detail=detail)
+
+    def check_writable(self) -> None:
+        """RecordsError (with what to do) unless a change could be written now; writes nothing."""
+        with self._lock, self._errors():
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # A real write, rolled back: catches a read-only file or drive and a full disk
+                # before the caller does anything it could not record.
+                conn.execute("CREATE TABLE counsel_write_probe (x)")
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+
+    def integrity(self) -> str:
+        """SQLite's quick_check: 'ok', or the first problem it found."""
+        with self._read() as conn:
+            return str(conn.execute("PRAGMA quick_check(1)").fetchone()[0])
 
     def verify(self) -> ChainReport:
         """Recompute the tamper-evidence hash chains of the records and the audit log."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,9 +59,10 @@ from counsel.records.sqlite_repo import SQLiteRepository
 from counsel.services.outputs import check_output_path
 
 __all__ = [
-    "ChainReport", "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings", "RecordsError",
-    "RecordsService", "Reprint", "ReprintCheck", "SessionClosedError", "TrainingRefusedError",
-    "default_db_path", "leaflet_given", "record_headless_render", "snapshot_of",
+    "ChainReport", "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings",
+    "RecordsError", "RecordsHealth", "RecordsService", "Reprint", "ReprintCheck",
+    "SessionClosedError", "TrainingRefusedError", "check_can_record", "default_db_path",
+    "leaflet_given", "record_headless_render", "records_health", "snapshot_of",
 ]
 
 log = logging.getLogger(__name__)
@@ -529,6 +531,81 @@ class RecordsService:
         """Atomic write of a reprinted leaflet; never over a database."""
         self.check_output(path, option)
         write_atomic(path, pdf)
+
+
+@dataclass(frozen=True)
+class RecordsHealth:
+    """What `main.py --check` reports about the records database."""
+
+    ok: bool
+    location: str
+    problem: str = ""
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "location": self.location, "problem": self.problem,
+                "detail": self.detail}
+
+
+def _writable_folder(path: Path) -> bool:
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def records_health(db_path: Path | None = None) -> RecordsHealth:
+    """Can this user's records database be opened, migrated, written to and verified?
+
+    For `main.py --check`: healthy only when counselling would really be recorded. A missing file
+    is healthy when its folder can be written (the app creates it on first use; the check does
+    not). An existing file is opened as the app opens it (so an older schema is migrated).
+    """
+    try:
+        path = db_path or default_db_path()
+    except RecordsError as exc:
+        return RecordsHealth(False, "", str(exc))
+    location = str(path)
+    if not path.exists():
+        if path.is_symlink() or not _writable_folder(path):
+            return RecordsHealth(False, location, f"{path}: the records database cannot be created"
+                                 " there (the folder is not writable); set COUNSEL_DB to a "
+                                 "writable place")
+        return RecordsHealth(True, location, detail="not created yet: made on first use")
+    try:
+        repo = SQLiteRepository(path)
+    except RecordsError as exc:
+        return RecordsHealth(False, location, str(exc))
+    try:
+        quick = repo.integrity()
+        if quick != "ok":
+            return RecordsHealth(False, location, f"{path}: the records database is damaged "
+                                 f"({quick[:80]}); restore a backup")
+        repo.check_writable()
+        chains = repo.verify()
+    except RecordsError as exc:
+        return RecordsHealth(False, location, str(exc))
+    finally:
+        repo.close()
+    if not chains.ok:
+        return RecordsHealth(False, location, f"{path}: records verify: {chains.message}")
+    return RecordsHealth(True, location, detail=chains.message)
+
+
+def check_can_record(result: Counselling, *, now: datetime, db_path: Path | None = None,
+                     pharmacist: str | None = None) -> None:
+    """Before `render --record` writes the PDF: refuse (one RecordsError line) if the record
+    could not be stored afterwards, so no leaflet is handed over unrecorded."""
+    who = pharmacist or result.case.pharmacist
+    if not who.strip():
+        raise RecordsError('pharmacist: missing — set "pharmacist" (initials) in the case to '
+                           "record it")
+    require_reference(patient_reference(_case_dict(result.case), today=now.date()))
+    repo = SQLiteRepository(db_path or default_db_path())
+    try:
+        repo.check_writable()
+    finally:
+        repo.close()
 
 
 def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, *,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from counsel.atomic_write import write_atomic as shared_write_atomic
+from counsel.atomic_write import write_error_advice
 from counsel.core.errors import CounselError
 from counsel.training.scoring import Result
 
@@ -75,8 +77,29 @@ class TrainingStoreError(CounselError):
     """The training database cannot be opened or is from a newer version of Counsel."""
 
 
+# A database URL ("postgresql://…") is not a path: Path() would make it a relative file name.
+_URL_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]+):/")
+
+
+def _advice(exc: sqlite3.Error) -> str:
+    """A full disk or a read-only file is not damage: say what to do about it."""
+    text = str(exc).lower()
+    if "disk is full" in text:
+        return "the disk is full: free some space, then try again"
+    if "readonly" in text or "unable to open" in text:
+        return ("it is read-only or its folder cannot be written: fix the permissions, or set "
+                "COUNSEL_TRAINING_DB to a writable place")
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating and migrating) the training database."""
+    url = _URL_RE.match(str(path))
+    if url:
+        what = ("PostgreSQL is not supported yet" if url[1].lower().startswith("postgres")
+                else f"'{url[1][:20]}:' URLs are not supported")
+        raise TrainingStoreError(f"training database (--db or COUNSEL_TRAINING_DB): a database URL "
+                                 f"was given, but {what}; give the path of an SQLite file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None)
@@ -84,10 +107,11 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
-        raise TrainingStoreError(f"{path}: cannot open the training database ({exc})") from None
+        raise TrainingStoreError(f"{path}: cannot open the training database ({_advice(exc)})"
+                                 ) from None
     except OSError as exc:
         raise TrainingStoreError(f"{path}: cannot create the training database "
-                                 f"({exc.__class__.__name__})") from None
+                                 f"({write_error_advice(exc)})") from None
     return conn
 
 
@@ -104,13 +128,18 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 @contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        # e.g. a full disk or a read-only file while saving: one line with what to do.
+        raise TrainingStoreError(f"training database: not saved ({_advice(exc)})") from None
 
 
 @dataclass(frozen=True)
@@ -240,10 +269,32 @@ def progress(conn: sqlite3.Connection, trainee: str | None = None, *, top: int =
     return Progress(trainee=trainee, attempts=tuple(attempts), topics=topics, most_missed=missed)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): a trainee
+# called "=HYPERLINK(...)" must show as text. The same rule as the records CSV export.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose text cells are neutralised against formula injection."""
+
+    def __init__(self, buf: io.StringIO) -> None:
+        self._writer = csv.writer(buf, lineterminator="\n")
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
 def summary_csv(prog: Progress) -> str:
     """A supervisor's sign-off sheet: attempts, topic scores, most missed, signature lines."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeWriter(buf)
     w.writerow(["Counsel training summary", prog.trainee or "all trainees"])
     w.writerow([])
     w.writerow(["trainee", "finished_at", "scenario_id", "scenario", "score", "pass_mark", "passed",
