@@ -211,7 +211,8 @@ def checklist_json(result: Counselling) -> dict[str, Any]:
 
 
 def warnings_json(warnings: tuple[Warning, ...] | list[Warning]) -> list[dict[str, str]]:
-    return [{"code": w.code, "message": w.message, "field": w.field} for w in warnings]
+    return [{"code": w.code, "title": w.title, "severity": w.severity, "message": w.message,
+             "field": w.field} for w in warnings]
 
 
 def schedule_json(result: Counselling) -> dict[str, Any]:
