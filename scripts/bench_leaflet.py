@@ -75,7 +75,8 @@ def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
     """Interleaved pairs: cold `main.py render` and bare WeasyPrint on the same HTML."""
     html = tmp / "leaflet.html"
     out_cli, out_bare = tmp / "cli.pdf", tmp / "bare.pdf"
-    cli = [sys.executable, str(ROOT / "main.py"), "render", str(STANDARD), "-o", str(out_cli)]
+    cli = [sys.executable, str(ROOT / "main.py"), "render", str(STANDARD), "-o", str(out_cli),
+           "--calendar-checked"]
     # The HTML WeasyPrint gets from Counsel (the bare side adds the same stylesheets itself).
     from datetime import date
 

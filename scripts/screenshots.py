@@ -93,7 +93,7 @@ def main() -> int:
     assert result is not None
     for point in result.points[:3]:
         win.checklist.cards[point.id].set_status("understood" if point.point.critical else "discussed")
-    win.checklist.ack_boxes[result.warnings[0].code].setChecked(True)
+    win.checklist.acknowledge(result.warnings[0].code, "prescriber_aware")
     settle(app)
     save(win, "04-checklist-warnings.png")
     area = win.stack.currentWidget()

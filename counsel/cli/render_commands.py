@@ -18,6 +18,7 @@ from counsel.services.leaflet import (
     write_leaflet,
 )
 from counsel.services.outputs import check_output_path
+from counsel.services.release import release_check
 
 
 def register(sub: Any) -> dict[str, Any]:
@@ -30,6 +31,9 @@ def register(sub: Any) -> dict[str, Any]:
     p.add_argument("--paper", default="a4", metavar="a4|letter", help="paper size (default a4)")
     p.add_argument("--training", action="store_true",
                    help='mark every page "TRAINING — not for patient use"')
+    p.add_argument("--calendar-checked", action="store_true",
+                   help="the dose calendar (see `schedule`) was checked against the prescription; "
+                        "needed where the dose changes over time")
     p.add_argument("--record", action="store_true",
                    help="store a finished counselling record for this leaflet")
     p.add_argument("--db", type=Path, metavar="PATH",
@@ -60,10 +64,18 @@ def _render(args: argparse.Namespace, today: date) -> int:
         from counsel.services.records import check_can_record
 
         check_can_record(result, now=datetime.now(UTC), db_path=args.db)
-    status = ack_status(result, args.acknowledge)
-    if status == EXIT_UNACKNOWLEDGED:
+    # The print gate the GUI uses too (counsel.services.release): warnings, then the calendar.
+    # A training leaflet never reaches a patient, so only its warnings are asked for.
+    gate = release_check(result, acknowledged=parse_codes(args.acknowledge),
+                         calendar_checked=bool(args.calendar_checked or args.training))
+    if not gate.released:
+        if gate.warning_codes:
+            ack_status(result, args.acknowledge)  # the usual "needs acknowledgement: …" line
+        if gate.calendar_unchecked:
+            print("needs the dose calendar checked: run `schedule` on the case, check it against "
+                  "the prescription, then re-run with --calendar-checked", file=sys.stderr)
         print("no leaflet written", file=sys.stderr)
-        return status
+        return EXIT_UNACKNOWLEDGED
     options = LeafletOptions(large_print=True if args.large_print else None,
                              paper=paper,  # checked against PAPERS above
                              training=args.training)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.gui.pages import choices
+from counsel.gui.pages.form_widgets import guard_wheel
 from counsel.gui.settings import AppSettings
 from counsel.gui.widgets import named
 
@@ -222,6 +223,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel("These details fill every new case and the leaflet footer."))
         layout.addLayout(form)
         layout.addWidget(buttons)
+        guard_wheel(self)
 
     def values(self) -> AppSettings:
         return AppSettings(

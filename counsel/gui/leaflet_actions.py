@@ -15,6 +15,7 @@ from counsel.gui import printing
 from counsel.gui.dialogs import CriticalConfirmDialog, FileDialogs, Messages, NoPrinterDialog, PrintDialog
 from counsel.gui.preview import fingerprint, render_pdf
 from counsel.gui.worker import one_line
+from counsel.services.release import ReleaseCheck, release_check
 
 if TYPE_CHECKING:
     from counsel.gui.main_window import MainWindow
@@ -44,11 +45,46 @@ class LeafletActions(QObject):
             )
             self.w.show_problem()
             return False
+        if not self._released(action):
+            return False
         uncovered = self.w.model.session.uncovered_critical(result)
         if uncovered and not CriticalConfirmDialog.ask(self.w, [p.point.title for p in uncovered], action):
             self.w.go_to(1)
             return False
         return True
+
+    def release(self) -> ReleaseCheck | None:
+        """The service-layer print gate for the case on screen (None: no valid case)."""
+        result, session = self.w.model.result, self.w.model.session
+        if result is None:
+            return None
+        return release_check(result, acknowledged=session.acknowledged,
+                             calendar_checked=session.schedule_checked)
+
+    def _released(self, action: str) -> bool:
+        """The gate: every warning acknowledged and any dose calendar checked. If not, say what is
+        missing and take the pharmacist to the first missing item."""
+        check = self.release()
+        if check is None or check.released:
+            return check is not None
+        Messages.warn(self.w, f"{action}: not ready yet",
+                      f"Before the leaflet can be given: {check.summary()}.\n\n"
+                      + "\n".join(f"• {m.text}" for m in check.missing))
+        self.show_missing(check)
+        return False
+
+    def show_missing(self, check: ReleaseCheck | None = None) -> None:
+        """Go to the first thing still missing (a warning on step 2, or the calendar on step 3)."""
+        check = check or self.release()
+        if check is None or check.released:
+            return
+        first = check.missing[0]
+        if first.kind == "warning":
+            self.w.go_to(1)
+            self.w.checklist.focus_warning(first.code)
+        else:
+            self.w.go_to(2)
+            self.w.schedule.focus_check()
 
     def _with_pdf(self, use: Callable[[bytes], None]) -> None:
         """Call `use` with a PDF of the case on screen: the preview if it is of this very case, else
@@ -72,6 +108,11 @@ class LeafletActions(QObject):
         if made_from != fingerprint(self.w.model.result):
             self._fail("The case changed while the leaflet was being made, so nothing was saved or "
                        "printed. Check the case and try again.")
+            return
+        check = self.release()  # again: an acknowledgement may have been withdrawn meanwhile
+        if check is None or not check.released:
+            self._fail("The leaflet is not ready to give: "
+                       f"{check.summary() if check else 'the case is not complete'}.")
             return
         use(pdf)
 

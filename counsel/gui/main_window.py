@@ -31,6 +31,7 @@ from counsel.gui.dialogs import FileDialogs, Messages, SettingsDialog
 from counsel.gui.files import write_json_atomic
 from counsel.gui.leaflet_actions import LeafletActions
 from counsel.gui.pages.checklist import ChecklistPage
+from counsel.gui.pages.form_widgets import guard_wheel
 from counsel.gui.pages.leaflet import LeafletPage
 from counsel.gui.pages.patient import PatientPage
 from counsel.gui.pages.schedule import SchedulePage
@@ -85,6 +86,8 @@ class MainWindow(QMainWindow):
         self.schedule = SchedulePage()
         self.leaflet = LeafletPage()
         self.pages: list[QWidget] = [self.patient, self.checklist, self.schedule, self.leaflet]
+        for page in self.pages:
+            guard_wheel(page)  # scrolling the page never changes a number, date or choice
         self.stack = QStackedWidget()
         self.stack.addWidget(scrolled(self.patient, "Patient and prescription page"))
         self.stack.addWidget(scrolled(self.checklist, "Checklist page"))
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         self.leaflet.options_changed.connect(self.refresh_preview)
         self.leaflet.print_requested.connect(self.leaflet_actions.print_leaflet)
         self.leaflet.save_requested.connect(self.leaflet_actions.save_pdf)
+        self.leaflet.show_missing_button.clicked.connect(lambda: self.leaflet_actions.show_missing())
         self.leaflet.preview_shown.connect(self._on_preview_shown)
         self.model.result_changed.connect(self._on_result_changed)
         self.model.marks_changed.connect(self._on_marks_changed)
@@ -358,8 +362,9 @@ class MainWindow(QMainWindow):
         if result is None:
             self.leaflet.readiness.setText("")
             return
+        check = self.leaflet_actions.release()
         self.leaflet.show_readiness(len(session.uncovered_critical(result)),
-                                    len(result.unacknowledged(session.acknowledged)))
+                                    check.summary() if check is not None else "")
 
     def refresh_preview(self, now: bool = False) -> None:
         self.preview.request(self.model.result, self.preview_options(), now=now)
@@ -459,7 +464,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # one error path: nothing escapes as a traceback
             message = one_line_error(exc, path.name)
             self.statusBar().showMessage(f"Not opened: {message}", 15000)
-            Messages.warn(self, "Cannot open the case", f"{message}\n\nThe case on screen is unchanged.")
+            Messages.warn(self, "Cannot open the case", message)  # the case on screen stays whole
             return False
         self._load_data(case.model_dump(mode="json", exclude_none=True), path)
         self.statusBar().showMessage(f"Opened {path.name}", 5000)

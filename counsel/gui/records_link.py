@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 250
+MAX_WAIT_MS = 3000  # continuous typing is still saved at least this often (a crash loses at most 3 s)
 CLOSE_WAIT_MS = 10000
 Clock = Callable[[], datetime]
 Handover = Literal["saved", "printed"]
@@ -52,6 +53,7 @@ class _Session:
     def __init__(self, session_id: str | None = None) -> None:
         self.id = session_id
         self.begun = session_id is not None
+        self.outcomes: dict[str, str] = {}  # warning code -> outcome label written (records thread)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,12 @@ class RecordsLink(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.flush)
+        # The debounce restarts on every key, so a pharmacist who never pauses would never be
+        # saved: this second timer starts with the first unsaved change and is not restarted.
+        self._max_wait = QTimer(self)
+        self._max_wait.setSingleShot(True)
+        self._max_wait.setInterval(MAX_WAIT_MS)
+        self._max_wait.timeout.connect(self.flush)
 
     @property
     def session_id(self) -> str | None:
@@ -162,6 +170,8 @@ class RecordsLink(QObject):
         """Typing: wait until it pauses."""
         if self.service is not None:
             self._timer.start()
+            if not self._max_wait.isActive():
+                self._max_wait.start()
 
     def on_marked(self) -> None:
         """A click (mark, acknowledgement, schedule check): save now."""
@@ -175,6 +185,7 @@ class RecordsLink(QObject):
     def flush(self) -> None:
         """Queue a save of what changed (starting a session on the first real edit)."""
         self._timer.stop()
+        self._max_wait.stop()
         service, model, session = self.service, self.w.model, self._session
         if service is None:
             return
@@ -300,9 +311,26 @@ def _write(service: RecordsService, session: _Session, snapshot: dict[str, Any],
         if session.id is None:
             session.id = service.start_session(snapshot["case"], pharmacist=who)
         service.apply_snapshot(session.id, snapshot)
+        _write_outcomes(service, session, snapshot)
     except CounselError as exc:
         return _failure(exc)
     return None
+
+
+def _write_outcomes(service: RecordsService, session: _Session, snapshot: dict[str, Any]) -> None:
+    """Each acknowledgement keeps how the warning was dealt with (the record's "how")."""
+    from counsel.services.release import outcome_label
+
+    assert session.id is not None
+    outcomes = dict(snapshot.get("ack_outcomes") or {})
+    acknowledged = set(snapshot.get("acknowledged") or [])
+    for code in sorted(acknowledged):
+        label = outcome_label(str(outcomes[code])) if outcomes.get(code) else ""
+        if label and session.outcomes.get(code) != label:
+            service.acknowledge(session.id, code, how=label)
+            session.outcomes[code] = label
+    for code in set(session.outcomes) - acknowledged:
+        del session.outcomes[code]
 
 
 def _finish(service: RecordsService, session: _Session, given: LeafletGiven, who: str,

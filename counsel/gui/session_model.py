@@ -117,8 +117,8 @@ class SessionModel(QObject):
             self.marks_changed.emit()
             self.changed.emit()
 
-    def acknowledge(self, code: str, done: bool) -> None:
-        self.session.acknowledge(code, done)
+    def acknowledge(self, code: str, done: bool, outcome: str = "") -> None:
+        self.session.acknowledge(code, done, outcome)
         self.marks_changed.emit()
         self.changed.emit()
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 from counsel.core.errors import CaseError
 from counsel.core.rules import Counselling
+from counsel.services.release import has_calendar
 from counsel.services.session import CounsellingSession
 
 StepState = Literal["not started", "in progress", "done", "needs attention"]
@@ -40,7 +41,7 @@ def checklist_state(result: Counselling | None, session: CounsellingSession) -> 
 def schedule_state(result: Counselling | None, session: CounsellingSession) -> StepState:
     if result is None:
         return "not started"
-    if not result.schedule or session.schedule_checked:
+    if not has_calendar(result) or session.schedule_checked:
         return "done"
     return "not started"
 

@@ -37,6 +37,8 @@ class CounsellingSession:
     case_data: dict[str, Any] = field(default_factory=dict)
     marks: dict[str, PointMark] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)
+    # How each acknowledged warning was dealt with (an id of counsel.services.release.ACK_OUTCOMES).
+    ack_outcomes: dict[str, str] = field(default_factory=dict)
     notes: str = ""
     schedule_checked: bool = False
     leaflet_output: LeafletOutput = ""
@@ -47,11 +49,14 @@ class CounsellingSession:
     def mark_of(self, point_id: str) -> PointMark:
         return self.marks.get(point_id, PointMark())
 
-    def acknowledge(self, code: str, done: bool = True) -> None:
+    def acknowledge(self, code: str, done: bool = True, outcome: str = "") -> None:
         if done:
             self.acknowledged.add(code.upper())
+            if outcome:
+                self.ack_outcomes[code.upper()] = outcome
         else:
             self.acknowledged.discard(code.upper())
+            self.ack_outcomes.pop(code.upper(), None)
 
     def uncovered_critical(self, result: Counselling) -> list[SelectedPoint]:
         """Critical points of this case not yet marked discussed or understood."""
@@ -63,6 +68,7 @@ class CounsellingSession:
             "case": copy.deepcopy(self.case_data),
             "marks": {k: {"status": m.status, "reason": m.reason} for k, m in sorted(self.marks.items())},
             "acknowledged": sorted(self.acknowledged),
+            "ack_outcomes": dict(sorted(self.ack_outcomes.items())),
             "notes": self.notes,
             "schedule_checked": self.schedule_checked,
             "leaflet_output": self.leaflet_output,
@@ -80,6 +86,7 @@ class CounsellingSession:
             case_data=copy.deepcopy(dict(data.get("case") or {})),
             marks=marks,
             acknowledged={str(c).upper() for c in data.get("acknowledged") or []},
+            ack_outcomes={str(k).upper(): str(v) for k, v in dict(data.get("ack_outcomes") or {}).items()},
             notes=str(data.get("notes", "")),
             schedule_checked=bool(data.get("schedule_checked", False)),
             leaflet_output=output if output in ("saved", "printed") else "",  # type: ignore[arg-type]

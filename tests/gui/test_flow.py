@@ -59,7 +59,7 @@ def test_empty_window_to_saved_pdf(started: MainWindow, qtbot, modal_log: Dialog
     assert "UNRECOGNISED_MEDICINE" in codes
     assert win.step_states()[1] == "needs attention"
     for code in codes:
-        win.checklist.ack_boxes[code].setChecked(True)
+        win.checklist.acknowledge(code, "prescriber_aware")
     for card in win.checklist.cards.values():
         card.set_status("understood" if card.point.point.critical else "discussed")
     assert win.model.session.acknowledged == codes

@@ -139,7 +139,9 @@ def test_checklist_tab_order_follows_the_page(window: MainWindow) -> None:
             widget = widget.nextInFocusChain()
         return widget
 
-    assert next_tab(boxes[0]) is boxes[1]
+    outcomes = list(page.outcome_boxes.values())
+    assert next_tab(outcomes[0]) is boxes[0]  # how it was dealt with, then the tick
+    assert next_tab(boxes[0]) is outcomes[1]
     assert next_tab(boxes[-1]) is cards[0].buttons["pending"]
     assert next_tab(cards[0].reason) is cards[1].buttons["pending"]
     assert next_tab(cards[-1].reason) is page.notes
@@ -151,7 +153,7 @@ def test_changing_step_puts_the_keyboard_in_the_page(window: MainWindow, qtbot) 
     window.patient.name.setFocus()
     qtbot.waitUntil(window.patient.name.hasFocus)
     window.actions_by_name["step2"].trigger()
-    first_warning = next(iter(window.checklist.ack_boxes.values()))
+    first_warning = next(iter(window.checklist.outcome_boxes.values()))
     qtbot.waitUntil(first_warning.hasFocus)
 
 

@@ -21,6 +21,8 @@ EXAMPLE = paths.EXAMPLES_DIR / "opioid-and-sleeping-tablet.json"
 @pytest.fixture
 def opened(started: MainWindow, qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
     assert started.open_case_file(EXAMPLE)
+    for code in started.checklist.ack_boxes:  # the print gate: every warning acknowledged
+        started.checklist.acknowledge(code, "prescriber_aware")
     started.go_to(3)
     wait_for_preview(started, qtbot)
     return started

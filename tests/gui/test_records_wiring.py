@@ -77,7 +77,7 @@ def counsel_some(window: MainWindow, qtbot) -> dict[str, Any]:  # type: ignore[n
     with qtbot.waitSignal(window.records.saved, timeout=2000):
         cards[third].set_status("not_discussed", "patient in a hurry")
     with qtbot.waitSignal(window.records.saved, timeout=2000):
-        window.checklist.ack_boxes[code].setChecked(True)
+        window.checklist.acknowledge(code, "contacted")
     window.checklist.notes.setPlainText("George asked about the kidney blood test")
     return {"marks": {first: "discussed", second: "understood", third: "not_discussed"}, "ack": code}
 
@@ -156,8 +156,8 @@ def finish_by_saving(window: MainWindow, qtbot, modal_log: DialogLog, target: Pa
     assert result is not None
     for card in window.checklist.cards.values():
         card.set_status("discussed")
-    for box in window.checklist.ack_boxes.values():
-        box.setChecked(True)
+    for code in window.checklist.ack_boxes:
+        window.checklist.acknowledge(code, "not_needed")
     window.go_to(3)
     wait_for_preview(window, qtbot)
     modal_log.save_pdf_path = target
@@ -177,6 +177,8 @@ def test_saving_the_leaflet_finishes_a_record_with_its_hash(
     sid = window.records.session_id
     record_id = finish_by_saving(window, qtbot, modal_log, tmp_path / "leaflet.pdf")
     record = reader.get(record_id)
+    # The outcome chosen last is the one kept ("contacted" was changed to "no action needed").
+    assert {w.how for w in record.warnings} == {"No action needed"}
     assert record.leaflet is not None
     assert record.leaflet.sha256 == hashlib.sha256((tmp_path / "leaflet.pdf").read_bytes()).hexdigest()
     assert record.leaflet.rendered_on == TODAY and record.leaflet.paper == window.leaflet.paper_value()
@@ -247,9 +249,12 @@ def test_printing_finishes_a_record_and_logs_each_print(
     monkeypatch.setattr(printing, "default_printer", lambda: "FakeQueue")
     monkeypatch.setattr(printing, "lp_path", lambda: lp)
     window = with_records(started)
-    counsel_some(window, qtbot)
+    done = counsel_some(window, qtbot)
     for card in window.checklist.cards.values():
         card.set_status("discussed")
+    for code in window.checklist.ack_boxes:
+        if code != done["ack"]:
+            window.checklist.acknowledge(code, "will_contact")
     window.go_to(3)
     wait_for_preview(window, qtbot)
     modal_log.print_ok = True
@@ -257,6 +262,11 @@ def test_printing_finishes_a_record_and_logs_each_print(
         window.actions_by_name["print"].trigger()
     record_id = finished.args[0]
     record = reader.get(record_id)
+    # Each acknowledgement keeps how the warning was dealt with.
+    hows = {w.code: w.how for w in record.warnings}
+    assert hows[done["ack"]] == "Prescriber contacted"
+    assert set(hows.values()) == {"Prescriber contacted", "Will contact the prescriber"}
+    assert all(w.acknowledged for w in record.warnings)
     assert record.leaflet is not None
     assert record.leaflet.sha256 == hashlib.sha256((tmp_path / "spooled.pdf").read_bytes()).hexdigest()
     prints = [(a.action, a.actor) for a in reader.audit(record_id) if a.action == "printed"]

@@ -36,7 +36,8 @@ def assert_one_line_error(err: str, *needles: str) -> None:
 @pytest.mark.pdf
 def test_render_writes_pdf_and_html(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out, html = tmp_path / "leaflet.pdf", tmp_path / "leaflet.html"
-    code, stdout, err = cli(capsys, "render", STANDARD, "-o", out, "--html", html, "--paper", "letter")
+    code, stdout, err = cli(capsys, "render", STANDARD, "-o", out, "--html", html, "--paper", "letter",
+                            "--calendar-checked")
     assert code == 0, err
     assert out.read_bytes().startswith(b"%PDF-")
     saved = html.read_text(encoding="utf-8")
@@ -86,7 +87,8 @@ def test_bad_inputs_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], tmp
         ([_case(tmp_path, "{not json", "bad.json"), "-o", out], ("bad.json", "not valid JSON")),
         ([_case(tmp_path, bad_field, "field.json"), "-o", out], ("prescription.dose_mg",)),
         ([_case(tmp_path, unknown_drug, "drug.json"), "-o", out], ("prescription.drug",)),
-        ([_case(tmp_path, pua_name, "pua.json"), "-o", out], ("patient.name", "U+E000")),
+        ([_case(tmp_path, pua_name, "pua.json"), "-o", out, "--calendar-checked"],
+         ("patient.name", "U+E000")),
         ([STANDARD], ("-o/--output", "missing")),
         ([STANDARD, "-o", out, "--paper", "a5"], ("--paper", "a5")),
         ([STANDARD, "-o", tmp_path / "x.txt"], ("-o/--output", "must end in .pdf")),
@@ -113,7 +115,8 @@ def test_bad_region_choice_exits_2(capsys: pytest.CaptureFixture[str], tmp_path:
 def test_real_process_renders_and_errors_cleanly(tmp_path: Path) -> None:
     out = tmp_path / "x.pdf"
     ok = subprocess.run([sys.executable, str(paths.PROJECT_ROOT / "main.py"), "render",
-                         str(STANDARD), "-o", str(out)], capture_output=True, text=True, timeout=120)
+                         str(STANDARD), "-o", str(out), "--calendar-checked"],
+                        capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert ok.stderr == ""
     assert out.read_bytes()[:5] == b"%PDF-"

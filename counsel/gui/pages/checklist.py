@@ -9,6 +9,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.core.rules import Counselling, SelectedPoint
+from counsel.gui.pages.form_widgets import guard_wheel
 from counsel.gui.widgets import hint_label, named, scaled_font
+from counsel.services.release import ACK_OUTCOMES
 from counsel.services.session import CounsellingSession, MarkStatus, PointMark
 
 STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
@@ -120,7 +123,7 @@ class ChecklistPage(QWidget):
     """Warnings to acknowledge, then every applicable point, grouped by section."""
 
     mark_changed = Signal(str, str, str)
-    acknowledged = Signal(str, bool)
+    acknowledged = Signal(str, bool, str)  # code, acknowledged, outcome id
     notes_changed = Signal(str)
     go_to_patient = Signal()
     title = "Checklist"
@@ -129,6 +132,7 @@ class ChecklistPage(QWidget):
         super().__init__(parent)
         self._cards: dict[str, PointCard] = {}
         self._ack_boxes: dict[str, QCheckBox] = {}
+        self._outcomes: dict[str, QComboBox] = {}
         self._signature: object = None
         self._pending: tuple[Counselling | None, CounsellingSession] | None = None
         self.summary = QLabel()
@@ -198,6 +202,12 @@ class ChecklistPage(QWidget):
         self.ensure_built()
         return self._ack_boxes
 
+    @property
+    def outcome_boxes(self) -> dict[str, QComboBox]:
+        """How each warning was dealt with, by warning code (built on first use)."""
+        self.ensure_built()
+        return self._outcomes
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         self.ensure_built()
         super().showEvent(event)
@@ -214,6 +224,7 @@ class ChecklistPage(QWidget):
                 widget.deleteLater()
         self._cards.clear()
         self._ack_boxes.clear()
+        self._outcomes.clear()
         if result is None:
             return
         if result.warnings:
@@ -229,13 +240,16 @@ class ChecklistPage(QWidget):
                 self._cards[point.id] = card
                 self.content_layout.addWidget(card)
         self._chain_tab_order()
+        guard_wheel(self.content)
 
     def _chain_tab_order(self) -> None:
         """Tab follows the page: warnings, then each point's marks and reason, then the notes.
 
         Without this, cards built after the notes field would come after it in the focus chain.
         """
-        order: list[QWidget] = [self.empty_button, *self._ack_boxes.values()]
+        order: list[QWidget] = [self.empty_button]
+        for code, check in self._ack_boxes.items():
+            order += [self._outcomes[code], check]
         for card in self._cards.values():
             order += [*card.buttons.values(), card.reason]
         order.append(self.notes)
@@ -243,23 +257,76 @@ class ChecklistPage(QWidget):
             QWidget.setTabOrder(first, second)
 
     def _warnings_box(self, result: Counselling, session: CounsellingSession) -> QGroupBox:
-        box = QGroupBox("Safety warnings: read and acknowledge each one")
-        box.setStyleSheet("QGroupBox { font-weight: 700; color: #8a4b00; }")
+        box = QGroupBox("Safety warnings: read each one and say how it was dealt with")
+        box.setStyleSheet("QGroupBox { font-weight: 700; }")
         layout = QVBoxLayout(box)
         for warning in result.warnings:
             text = QLabel(f"<b>{_esc(warning.code)}</b>: {_esc(warning.message)}")
             text.setWordWrap(True)
-            text.setStyleSheet("font-weight: 400; color: black;")
+            text.setStyleSheet("font-weight: 400;")
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            check = named(QCheckBox(f"Acknowledged ({warning.code})"), f"Acknowledge warning {warning.code}")
-            check.setStyleSheet("font-weight: 400; color: black;")
-            check.setChecked(warning.code in session.acknowledged)
             code = warning.code
-            check.toggled.connect(lambda on, code=code: self.acknowledged.emit(code, on))
+            outcome = named(QComboBox(), f"How warning {code} was dealt with")
+            outcome.addItem("How was it dealt with?", "")
+            for value, label in ACK_OUTCOMES.items():
+                outcome.addItem(label, value)
+            outcome.setCurrentIndex(max(outcome.findData(session.ack_outcomes.get(code, "")), 0))
+            check = named(QCheckBox(f"Acknowledged ({warning.code})"), f"Acknowledge warning {warning.code}")
+            check.setStyleSheet("font-weight: 400;")
+            check.setChecked(warning.code in session.acknowledged)
+            check.toggled.connect(lambda on, code=code: self._on_ack_toggled(code, on))
+            outcome.currentIndexChanged.connect(lambda _i, code=code: self._on_outcome(code))
             self._ack_boxes[code] = check
+            self._outcomes[code] = outcome
+            row = QHBoxLayout()
+            row.addWidget(outcome)
+            row.addWidget(check)
+            row.addStretch(1)
             layout.addWidget(text)
-            layout.addWidget(check)
+            layout.addLayout(row)
         return box
+
+    def acknowledge(self, code: str, outcome: str) -> None:
+        """Acknowledge a warning with an outcome id (as choosing it in the list does)."""
+        combo = self._outcomes[code]
+        combo.setCurrentIndex(max(combo.findData(outcome), 0))
+
+    def _on_outcome(self, code: str) -> None:
+        """Choosing how a warning was dealt with acknowledges it (one deliberate choice, not two)."""
+        outcome = str(self._outcomes[code].currentData() or "")
+        check = self._ack_boxes[code]
+        if not outcome:
+            check.setChecked(False)
+        elif check.isChecked():
+            self.acknowledged.emit(code, True, outcome)
+        else:
+            check.setChecked(True)
+
+    def _on_ack_toggled(self, code: str, on: bool) -> None:
+        combo = self._outcomes[code]
+        outcome = str(combo.currentData() or "")
+        if on and not outcome:
+            # An acknowledgement records how the warning was dealt with: ask for that first.
+            check = self._ack_boxes[code]
+            check.blockSignals(True)
+            check.setChecked(False)
+            check.blockSignals(False)
+            combo.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.summary.setText("Choose how the warning was dealt with: the record keeps it.")
+            return
+        if not on and outcome:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.acknowledged.emit(code, on, outcome if on else "")
+
+    def focus_warning(self, code: str) -> None:
+        """Take the pharmacist to a warning still to acknowledge."""
+        self.ensure_built()
+        combo = self._outcomes.get(code)
+        if combo is not None:
+            combo.setFocus(Qt.FocusReason.OtherFocusReason)
+            _ensure_visible(self, combo)
 
     def update_summary(self, result: Counselling | None, session: CounsellingSession) -> None:
         if result is None:
@@ -278,6 +345,14 @@ class ChecklistPage(QWidget):
                 f"<b>{unacked}</b> warning(s) to acknowledge" if unacked else "all warnings acknowledged"
             )
         self.summary.setText(" · ".join(parts))
+
+
+def _ensure_visible(page: QWidget, widget: QWidget) -> None:
+    parent = page.parentWidget()
+    while parent is not None and not hasattr(parent, "ensureWidgetVisible"):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(widget)
 
 
 def _esc(text: str) -> str:

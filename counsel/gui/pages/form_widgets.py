@@ -1,11 +1,20 @@
-"""Form controls for the case form: labelled choices, spin boxes with a "not entered" state, dates."""
+"""Form controls for the case form: labelled choices, spin boxes with a "not entered" state, dates,
+and the wheel guard that stops scrolling the page from silently changing them."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDoubleSpinBox,
+    QSpinBox,
+    QWidget,
+)
 
 from counsel.gui.widgets import named
 
@@ -67,3 +76,49 @@ def parse_date(value: object) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+class _WheelGuard(QObject):
+    """Number, date and choice fields take the wheel only when focused; otherwise the wheel
+    scrolls the page under the pointer, as the pharmacist meant (two ticks once turned 5 mg into
+    10 mg while scrolling)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
+            return False
+        if watched.hasFocus():
+            return False  # a focused field is being edited on purpose: the wheel steps it
+        area = _scroll_area_of(watched)
+        if area is not None:
+            bar = area.verticalScrollBar()
+            if bar is not None and bar.isVisible():
+                QApplication.sendEvent(bar, event)
+        return True  # never reaches the field
+
+
+_GUARD = _WheelGuard()
+GUARDED = (QAbstractSpinBox, QComboBox)
+
+
+def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+def guard_wheel(root: QWidget) -> list[QWidget]:
+    """Apply the wheel guard to every number, date and choice field under `root` (idempotent).
+
+    Call it once a page is built, and again after a page builds new fields."""
+    guarded: list[QWidget] = []
+    for kind in GUARDED:
+        for widget in root.findChildren(kind):
+            if widget.property("wheel_guarded"):
+                guarded.append(widget)
+                continue
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel never takes focus
+            widget.installEventFilter(_GUARD)
+            widget.setProperty("wheel_guarded", True)
+            guarded.append(widget)
+    return guarded

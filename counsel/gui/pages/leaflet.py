@@ -62,6 +62,9 @@ class LeafletPage(QWidget):
         self.readiness = QLabel("")
         self.readiness.setWordWrap(True)
         self.readiness.setAccessibleName("Checklist before printing")
+        self.show_missing_button = named(QPushButton("Show what is missing"),
+                                         "Go to the first thing missing before printing")
+        self.show_missing_button.hide()
         self.printer_label = hint_label("")
         self.printer_label.setAccessibleName("Printer status")
         self.progress = QProgressBar()
@@ -83,6 +86,7 @@ class LeafletPage(QWidget):
         side_layout.addLayout(form)
         side_layout.addSpacing(8)
         side_layout.addWidget(self.readiness)
+        side_layout.addWidget(self.show_missing_button)
         side_layout.addWidget(self.print_button)
         side_layout.addWidget(self.save_button)
         side_layout.addWidget(self.printer_label)
@@ -148,19 +152,22 @@ class LeafletPage(QWidget):
                 + (f" (and {len(printers) - 1} more)" if len(printers) > 1 else "")
             )
 
-    def show_readiness(self, critical: int, warnings: int) -> None:
-        """What is still open in the checklist, so Print does not come as a surprise."""
-        open_items = []
+    def show_readiness(self, critical: int, missing: str) -> None:
+        """What is still open, so Print does not come as a surprise. `missing` is the print gate's
+        summary ('' when the leaflet may be given)."""
+        open_items = [missing] if missing else []
         if critical:
             open_items.append(f"{critical} critical point{'s' if critical != 1 else ''} not yet discussed")
-        if warnings:
-            open_items.append(f"{warnings} warning{'s' if warnings != 1 else ''} not acknowledged")
-        if open_items:
-            self.readiness.setStyleSheet("color: #8a4b00;")
+        if missing:
+            self.readiness.setStyleSheet(ERROR_STYLE)
+            self.readiness.setText("Not ready to print: " + "; ".join(open_items) + ".")
+        elif open_items:
+            self.readiness.setStyleSheet("")
             self.readiness.setText("Before printing: " + "; ".join(open_items) + ".")
         else:
-            self.readiness.setStyleSheet("color: #1e7b1e;")
-            self.readiness.setText("Checklist complete: ready to print.")
+            self.readiness.setStyleSheet("")
+            self.readiness.setText("✓ Checklist complete: ready to print.")
+        self.show_missing_button.setVisible(bool(missing))
 
     def show_rendering(self, busy: bool) -> None:
         self.progress.setVisible(busy)

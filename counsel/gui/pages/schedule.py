@@ -60,6 +60,10 @@ class SchedulePage(QWidget):
         layout.addStretch(1)
         self.checked.toggled.connect(self.checked_changed)
 
+    def focus_check(self) -> None:
+        """Take the pharmacist to the calendar tick (the print gate asks for it)."""
+        self.checked.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def show_result(self, result: Counselling | None, checked: bool) -> None:
         self.checked.blockSignals(True)
         self.checked.setChecked(checked)

@@ -1,0 +1,91 @@
+"""The print gate: one rule, used by the GUI and the CLI, for when a leaflet may leave the counter.
+
+A leaflet is released (printed, saved as a PDF, or finished into a record) only when every safety
+warning has been acknowledged and, where the leaflet carries a dose calendar (a titration or a
+taper), the calendar has been checked against the prescription. Anything missing is listed, in
+order, so a front end can say what is missing and take the pharmacist there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from counsel.core.rules import Counselling
+
+CALENDAR = "CALENDAR"
+
+# How a warning was dealt with. The record keeps the label (it is the acknowledgement's "how").
+ACK_OUTCOMES: dict[str, str] = {
+    "prescriber_aware": "Prescriber already aware",
+    "contacted": "Prescriber contacted",
+    "will_contact": "Will contact the prescriber",
+    "not_needed": "No action needed",
+}
+DEFAULT_OUTCOME = "not_needed"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing standing between the leaflet and the patient."""
+
+    kind: Literal["warning", "calendar"]
+    code: str  # the warning code, or CALENDAR
+    text: str  # one line for the pharmacist
+
+
+@dataclass(frozen=True)
+class ReleaseCheck:
+    missing: tuple[Missing, ...]
+
+    @property
+    def released(self) -> bool:
+        return not self.missing
+
+    @property
+    def warning_codes(self) -> list[str]:
+        return [m.code for m in self.missing if m.kind == "warning"]
+
+    @property
+    def calendar_unchecked(self) -> bool:
+        return any(m.kind == "calendar" for m in self.missing)
+
+    def summary(self) -> str:
+        """'2 warnings not acknowledged (A, B); the dose calendar is not checked' (or '')."""
+        parts = []
+        codes = self.warning_codes
+        if codes:
+            parts.append(f"{len(codes)} warning{'s' if len(codes) != 1 else ''} not acknowledged "
+                         f"({', '.join(codes)})")
+        if self.calendar_unchecked:
+            parts.append("the dose calendar is not checked against the prescription")
+        return "; ".join(parts)
+
+
+def has_calendar(result: Counselling) -> bool:
+    """The leaflet prints a dated dose calendar: the dose changes over time (titration or taper)."""
+    return len(result.schedule) >= 2
+
+
+def release_check(result: Counselling, *, acknowledged: Iterable[str],
+                  calendar_checked: bool) -> ReleaseCheck:
+    """What is still missing before this leaflet may be printed, saved or recorded as finished."""
+    done = {code.strip().upper() for code in acknowledged}
+    # The core decides which warnings need acknowledging (information-only ones never block).
+    missing = [Missing("warning", w.code, f"Acknowledge the warning: {w.message}")
+               for w in result.unacknowledged(done)]
+    if has_calendar(result) and not calendar_checked:
+        missing.append(Missing("calendar", CALENDAR,
+                               "Check the dose calendar against the prescription (step 3)."))
+    return ReleaseCheck(tuple(missing))
+
+
+def outcome_label(outcome: str) -> str:
+    """The words the record keeps for an acknowledgement outcome (unknown ids are kept as given)."""
+    return ACK_OUTCOMES.get(outcome, outcome)
+
+
+def outcome_labels(outcomes: Mapping[str, str], codes: Iterable[str]) -> dict[str, str]:
+    """Each acknowledged code with the label of its outcome (the default where none was chosen)."""
+    return {code: outcome_label(outcomes.get(code, DEFAULT_OUTCOME)) for code in codes}
