@@ -106,6 +106,13 @@ def run_check(app: QApplication, t0: float) -> int:
     }
     report["printing_note"] = "ready" if printers else "no printer installed: the app offers Save PDF instead"
     report["fonts"] = font_report()
+    # Healthy only if counselling would really be recorded (services.records.records_health).
+    from counsel.services.records import records_health
+
+    records = records_health()
+    report["records"] = records.to_dict()
+    if not problem and not records.ok:
+        problem = f"records: {records.problem}"
     window.worker.wait(10000)
     window.close()
     report["ok"] = not problem
