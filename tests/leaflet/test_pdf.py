@@ -12,7 +12,7 @@ from tests.leaflet.conftest import STANDARD, Rendered, flat, needs_poppler
 
 pytestmark = pytest.mark.pdf
 
-TYPICAL_MAX_PAGES = 3  # 2 pages + the calendar / wallet card
+TYPICAL_MAX_PAGES = 4  # content 1.1.0 (issue 9) adds safety points: up to 3 pages + the calendar / wallet card
 
 
 def test_every_example_renders_within_page_limits(leaflets: dict[str, Rendered]) -> None:
@@ -118,7 +118,7 @@ def test_special_population_sections_only_where_they_apply(leaflets: dict[str, R
     assert "pregnan" not in older.lower()  # a 78-year-old man
     assert "breast" not in older.lower()
     pregnant = leaflets["pregnancy"].text
-    assert "Tell your prescriber and midwife" in pregnant
+    assert "Tell your doctor and the doctor who cares for your pregnancy" in pregnant  # US words
     assert "kidneys clear" not in pregnant
     assert "Small amounts of baclofen pass into breast milk" in leaflets["epilepsy-breastfeeding"].text
     assert "A child's dose is worked out from their weight or age" in leaflets["child-oral-liquid"].text
@@ -130,7 +130,8 @@ def test_side_effects_are_split_common_and_urgent(leaflets: dict[str, Rendered])
     common = text.index("Common side effects: tell us if they bother you")
     urgent = text.index("Get help now")
     assert common < text.index("Feeling sleepy.") < urgent < text.index("Your breathing is slow")
-    assert "If any of these happen, call 911." in text
+    assert "If any of these happen, call 911 or go to the ER." in text
+    assert "Poison Help at 1-800-222-1222" in text
     assert "call 999 or go to A&E" in leaflets["taper-no-benefit"].text
 
 
@@ -168,7 +169,8 @@ def test_footer_on_every_page(leaflets: dict[str, Rendered]) -> None:
 
 def test_footer_sources_are_those_of_the_printed_points(leaflets: dict[str, Rendered]) -> None:
     for name, lf in leaflets.items():
-        used = {s for p in lf.result.points for s in p.point.sources}
+        # pharmacist-only points (usual dose range, ovarian cysts) never print, nor their sources
+        used = {s for p in lf.result.points if not p.point.pharmacist_only for s in p.point.sources}
         assert set(lf.view.sources) <= used, name
         assert set(lf.view.sources) == used, name  # every selected point prints somewhere
     assert "IT" in leaflets["intrathecal-pump"].view.sources
