@@ -30,7 +30,7 @@ def _fmt(value: object) -> str:
 class When(BaseModel):
     """One node of a condition tree."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     all_of: list[When] | None = Field(default=None, alias="all", min_length=1)
     any_of: list[When] | None = Field(default=None, alias="any", min_length=1)

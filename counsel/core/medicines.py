@@ -47,7 +47,7 @@ OLDER_ADULT_AGE = 65
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class MedicineEntry(_Strict):

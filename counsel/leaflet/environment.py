@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
@@ -20,15 +19,13 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from counsel import paths
+from counsel.cache_dir import cache_dir
 from counsel.leaflet.errors import LeafletError
 from counsel.leaflet.viewmodel import LeafletView
 
 ICONS_DIR = paths.RESOURCES_DIR / "icons"
 LEAFLET_TEMPLATE = "leaflet/base.html.j2"
 _UNSAFE_SVG = re.compile(r"<script|href|url\(|<image|<foreignObject|\bon\w+=", re.IGNORECASE)
-
-
-CACHE_ENV = "COUNSEL_CACHE_DIR"  # where compiled templates are kept ("" or "0": nowhere)
 
 
 class TemplateCache(FileSystemBytecodeCache):
@@ -53,19 +50,8 @@ class TemplateCache(FileSystemBytecodeCache):
 
 def template_cache() -> TemplateCache | None:
     """The user cache folder's template cache ($COUNSEL_CACHE_DIR overrides; "0" turns it off)."""
-    folder = os.environ.get(CACHE_ENV)
-    if folder is None:
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("Counsel", appauthor=False)
-    if folder in ("", "0"):
-        return None
-    path = Path(folder) / "templates"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return TemplateCache(str(path))
+    folder = cache_dir("templates")
+    return TemplateCache(str(folder)) if folder is not None else None
 
 
 def prime() -> None:

@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from counsel.core.case import Case, Region, load_case, parse_case
-from counsel.core.content import Catalog, default_catalog
+from counsel.core.content import Catalog
 from counsel.core.rules import Counselling, counsel_case
+from counsel.services.content_cache import cached_catalog
 
 
 def counsel_file(
@@ -15,7 +16,7 @@ def counsel_file(
 ) -> Counselling:
     """Read a case file and work out its checklist, calendar and warnings."""
     case = load_case(path, today=today)
-    return counsel_case(case, catalog or default_catalog(), region=region)
+    return counsel_case(case, catalog or cached_catalog(), region=region)
 
 
 def counsel_data(
@@ -23,12 +24,12 @@ def counsel_data(
 ) -> Counselling:
     """The same from already-parsed JSON data (the GUI's form)."""
     case = parse_case(data, today=today)
-    return counsel_case(case, catalog or default_catalog(), region=region)
+    return counsel_case(case, catalog or cached_catalog(), region=region)
 
 
 def counsel(case: Case, *, region: Region | None = None,
             catalog: Catalog | None = None) -> Counselling:
-    return counsel_case(case, catalog or default_catalog(), region=region)
+    return counsel_case(case, catalog or cached_catalog(), region=region)
 
 
 def parse_codes(text: str | None) -> set[str]:
