@@ -39,6 +39,10 @@ _TOPICAL_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*(?:\+|&|,|\band\b|\bwith\b|\bplus\b)\s*")
+# A lone single digit after a brand ("Tylenol 3") is a product number, not a strength: for a
+# medicine with no interaction it may hide a second ingredient (Tylenol No. 3 holds codeine).
+_PRODUCT_NUMBER = re.compile(
+    r"(?<![\d.#/])\b([1-9])\b(?!\s*(?:[.,/]\d|mg|mcg|g\b|ml|%|tab|cap|x\b|times|a day|daily))", re.I)
 
 GABAPENTINOID = "gabapentinoid"
 OPIOID = "opioid"
@@ -227,6 +231,9 @@ class MedicineIndex:
             hit, unmatched = self._parts(key)
         if hit is None:
             return None
+        if not unmatched and not hit.classes and not hit.same_drug:
+            number = _PRODUCT_NUMBER.search(given)
+            unmatched = number.group(1) if number else ""
         classes = hit.classes
         topical = bool(_TOPICAL_WORDS.search(given)) and any(
             self.classes[c].local_when_topical for c in classes)

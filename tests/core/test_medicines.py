@@ -264,3 +264,13 @@ def test_check_other_ingredients_is_a_warning_to_acknowledge():
     assert "CHECK_OTHER_INGREDIENTS" not in codes(counsel_for(patient={"other_medicines": ["Advil PM"]}))
     assert not {"DUPLICATE_BACLOFEN", "GABAPENTINOID_BREATHING"} & set(codes(
         counsel_for(patient={"other_medicines": ["gabapentin", "Advil"]})))
+
+
+def test_a_product_number_after_a_plain_painkiller_brand_is_not_hidden(catalog):
+    # Tylenol No. 3 holds codeine: "Tylenol 3" must not pass as plain paracetamol
+    hit = catalog.medicines.recognise("Tylenol 3")
+    assert hit is not None and hit.unmatched == "3"
+    assert catalog.medicines.recognise("Tylenol #3").classes == ("opioid",)
+    for plain in ("paracetamol 500 mg", "paracetamol 500", "Panadol", "paracetamol 2 tablets"):
+        hit = catalog.medicines.recognise(plain)
+        assert hit is not None and hit.unmatched == "", plain
