@@ -27,12 +27,12 @@ def _has_display() -> bool:
     return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def _prog() -> str:
-    """How the user started us, for messages ("counsel", "python -m counsel" or "main.py")."""
-    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "counsel"
-    if name == "__main__.py":
-        return "python -m counsel"
-    return f"python {name}" if name.endswith(".py") else name
+def _command() -> str:
+    """How to run us again, for the no-display advice."""
+    from counsel.cli import program_name
+
+    prog = program_name()
+    return f"python {prog}" if prog.endswith(".py") else prog
 
 
 def version_lines() -> list[str]:
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] == "--check":
         if not args and not _has_display():
             # Qt would abort with a core dump here; say what to do instead.
-            sys.stderr.write(NO_DISPLAY.format(prog=_prog()) + "\n")
+            sys.stderr.write(NO_DISPLAY.format(prog=_command()) + "\n")
             return 1
         from counsel.gui.app import main as gui_main
 

@@ -40,10 +40,3 @@ MEDICINES_FILE = RESOURCES_DIR / "medicines.yaml"
 FONTS_DIR = RESOURCES_DIR / "fonts"
 CASE_SCHEMA_FILE = PROJECT_ROOT / "schemas" / "case.schema.json"
 
-
-def display(path: Path) -> str:
-    """A content file's name for messages: relative to the data root ("resources/...") if inside it."""
-    try:
-        return str(path.resolve().relative_to(DATA_ROOT))
-    except ValueError:
-        return str(path)

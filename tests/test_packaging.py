@@ -57,8 +57,12 @@ def test_checkout_reads_its_own_top_level_folders() -> None:
     assert paths.RESOURCES_DIR == ROOT / "resources" and paths.TEMPLATES_DIR == ROOT / "templates"
     assert (paths.MONOGRAPHS_DIR / "baclofen.yaml").is_file()
     assert not (ROOT / "counsel" / paths.PACKAGED_DATA).exists()
-    assert paths.display(paths.MEDICINES_FILE) == "resources/medicines.yaml"
-    assert paths.display(Path("/etc/hosts")) == "/etc/hosts"
+    # Content errors name files as before: relative to the data root, e.g. "resources/...".
+    from counsel.core.content import load_model
+    from counsel.core.medicines import MedicineList
+
+    with pytest.raises(ContentError, match=r"^resources/medicines-missing\.yaml: file not found"):
+        load_model(paths.RESOURCES_DIR / "medicines-missing.yaml", MedicineList)
 
 
 def test_version_prints_app_and_content_versions(capsys: pytest.CaptureFixture[str]) -> None:
@@ -185,9 +189,16 @@ def test_installed_counsel_is_the_wheel_not_the_checkout(installed: Installed) -
     proc = installed.python(
         "import json, counsel, counsel.paths as p\n"
         "from counsel.leaflet.fetcher import ResourceFetcher\n"
+        "from counsel.core.content import load_model\n"
+        "from counsel.core.errors import ContentError\n"
+        "from counsel.core.medicines import MedicineList\n"
+        "try:\n"
+        "    load_model(p.RESOURCES_DIR / 'missing.yaml', MedicineList)\n"
+        "except ContentError as exc:\n"
+        "    shown = str(exc)\n"
         "f = ResourceFetcher(p.RESOURCES_DIR)\n"
         "print(json.dumps({'file': counsel.__file__, 'data': str(p.DATA_ROOT),\n"
-        "  'packaged': p.IS_PACKAGED, 'root': str(f.root),\n"
+        "  'packaged': p.IS_PACKAGED, 'root': str(f.root), 'shown': shown,\n"
         "  'font': f.allows((p.FONTS_DIR / 'OFL.txt').as_uri()),\n"
         "  'code': f.allows((p.DATA_ROOT.parent / 'paths.py').as_uri()),\n"
         "  'checkout': f.allows(" + repr((ROOT / "resources" / "medicines.yaml").as_uri()) + "),\n"
@@ -198,6 +209,7 @@ def test_installed_counsel_is_the_wheel_not_the_checkout(installed: Installed) -
     assert Path(info["file"]).resolve().is_relative_to(venv)
     assert info["packaged"] and Path(info["data"]).is_relative_to(venv)
     assert Path(info["root"]) == Path(info["data"]) / "resources"
+    assert info["shown"] == "resources/missing.yaml: file not found"  # not a site-packages path
     # The fetcher serves the packaged resources only: not the package's code, not the checkout.
     assert info["font"] and not info["code"] and not info["checkout"] and not info["passwd"]
 

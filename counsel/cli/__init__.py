@@ -59,10 +59,20 @@ class LazyCommands(argparse._SubParsersAction):  # type: ignore[type-arg]
         super().__call__(parser, namespace, values, option_string)
 
 
+def program_name() -> str:
+    """The name usage and error lines show: "counsel" (installed), "python -m counsel", or "main.py"."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0).removesuffix(".exe") == "counsel":
+        return "counsel"
+    if argv0.endswith(os.path.join("counsel", "__main__.py")):
+        return "python -m counsel"
+    return "main.py"
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """The parser, and the handlers dict it fills as a command's module is loaded."""
     parser = OneLineParser(
-        prog="main.py",
+        prog=program_name(),  # "counsel", "python -m counsel" or "main.py"
         description="Counsel: pharmacist counselling assistant. With no command, opens the app.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
