@@ -109,6 +109,15 @@ class Strength(_Strict):
         return cls(amount_mg=amount, per_ml=per_ml)
 
 
+class Carer(_Strict):
+    """The person who gives the medicine (a parent or carer): the leaflet then speaks to them."""
+
+    name: Text = ""
+    relationship: Annotated[str, Field(max_length=40), AfterValidator(single_line)] = Field(
+        default="", description="e.g. mother, father, carer"
+    )
+
+
 class Patient(_Strict):
     """Who the medicine is for, and the screening answers that tailor the counselling."""
 
@@ -149,6 +158,9 @@ class Patient(_Strict):
     other_medicines: list[Text] = Field(default_factory=list, max_length=50)
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     large_print: bool = False
+    carer: Carer | None = Field(
+        default=None, description="Who gives the medicine; the leaflet then speaks to them"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Patient:
@@ -186,6 +198,15 @@ class Taper(_Strict):
     every_days: int = Field(ge=1, le=60)
 
 
+class Pump(_Strict):
+    """The intrathecal pump clinic's contacts and the next refill, printed on the leaflet and card."""
+
+    clinic_name: Text = ""
+    clinic_phone: Text = ""
+    out_of_hours_phone: Text = ""
+    next_refill_date: CaseDate | None = None
+
+
 class Prescription(_Strict):
     """The prescriber's plan, as written: the app lays it out and checks it, never changes it."""
 
@@ -203,6 +224,9 @@ class Prescription(_Strict):
     titration: Titration | None = None
     taper: Taper | None = None
     prescriber: Text | None = None
+    pump: Pump | None = Field(
+        default=None, description="Intrathecal pump clinic contacts and next refill date"
+    )
 
     @field_validator("drug")
     @classmethod
@@ -235,6 +259,8 @@ class Prescription(_Strict):
             raise _cross("strength", f"a {self.form.replace('_', ' ')} needs mg per mL, e.g. '5 mg/5 mL'")
         if not liquid and strength.per_ml is not None:
             raise _cross("strength", f"a {self.form} strength is mg per unit, e.g. '10 mg'")
+        if self.pump is not None and self.form != "intrathecal":
+            raise _cross("pump", "only for the intrathecal form")
         if self.form == "intrathecal":
             if self.titration or self.taper:
                 raise _cross("titration" if self.titration else "taper",
