@@ -129,8 +129,8 @@ def test_render_record_stores_a_finished_record(tmp_path):
     main = str(_paths.PROJECT_ROOT / "main.py")
     case = str(_paths.EXAMPLES_DIR / "standard-adult-start.json")
     proc = subprocess.run([_sys.executable, main, "render", case, "-o", str(out), "--record",
-                           "--calendar-checked", "--db", str(db)], capture_output=True, text=True, timeout=120,
-                          check=False)
+                           "--calendar-checked", "--db", str(db)], capture_output=True, text=True,
+                          timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "recorded as record" in proc.stdout
     listed = subprocess.run([_sys.executable, main, "records", "list", "--json", "--db", str(db)],
