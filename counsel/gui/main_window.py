@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
         self.model.marks_changed.connect(self.records.on_marked)
         self.model.changed.connect(self.records.on_changed)
         self.leaflet_actions.handed_over.connect(self.records.handed_over)
+        self.leaflet_actions.handed_over.connect(lambda _pdf, how: self._finished(how))
         self.preview.started.connect(lambda: self.leaflet.show_rendering(True))
         self.preview.rendered.connect(lambda pdf, _rev: self.leaflet.show_pdf(pdf))
         self.preview.failed.connect(self._on_preview_failed)
@@ -425,10 +427,31 @@ class MainWindow(QMainWindow):
         self.patient.set_data(data)
         self.model.reset(self.patient.data(), pristine=path is None)
         self._clean = self.model.session.case_data
-        self.go_to(0)
+        self._fresh_start()
         self._update_title()
         if path is not None:
             self.records.flush()  # an opened case file starts a counselling session at once
+
+    def _fresh_start(self) -> None:
+        """The next patient starts at the top of every page, with the keyboard on step 1's first
+        field (a page left scrolled down would open the next checklist past its warnings)."""
+        for index in range(self.stack.count()):
+            area = self.stack.widget(index)
+            if isinstance(area, QScrollArea):
+                area.verticalScrollBar().setValue(0)
+                area.horizontalScrollBar().setValue(0)
+        self.leaflet.go_to_top()
+        self.go_to(0)
+        QTimer.singleShot(0, lambda: self._focus_first(self.patient))
+
+    def _finished(self, how: str) -> None:
+        """The leaflet was handed over: this session is done, so nothing is 'unsaved' any more and
+        the next Ctrl+N asks nothing (the record holds the session)."""
+        self._clean = self.model.session.case_data
+        self._update_title()
+        shown = self.statusBar().currentMessage()
+        self.statusBar().showMessage(f"{shown} Session finished: Ctrl+N for the next patient.".strip(),
+                                     15000)
 
     def _forget_preview(self) -> None:
         """A different case: its predecessor's leaflet is neither shown nor saved, even if still rendering."""

@@ -30,6 +30,8 @@ def test_validation_message_sits_next_to_the_field(window: MainWindow, modal_log
     assert "is not a strength like '10 mg'" in page.error_text("prescription.strength")
     page.strength.setCurrentText("10 mg")
     page.dose.setValue(10)
+    assert window.model.error is not None and window.model.error.field == "prescription.times_per_day"
+    page.times.setValue(3)  # oral baclofen: how many times a day is never assumed
     assert window.model.error is None
     assert page.banner.isHidden()
     assert page.error_text("prescription.strength") == ""

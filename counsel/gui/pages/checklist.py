@@ -34,6 +34,8 @@ STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
     ("understood", "Understood (teach-back)"),
     ("not_discussed", "Not discussed"),
 )
+# The session's notes go to the record only, never to the leaflet: the label says so.
+PRIVATE_NOTES_LABEL = "Private counselling notes (not printed)"
 CARD_STYLE = (
     "QFrame#point { border: 1px solid #c8c8c8; border-radius: 4px; background: #fcfcfc; }"
     "QFrame#critical { border: 1px solid #d8b4b4; border-left: 5px solid #a40000; border-radius: 4px;"
@@ -145,7 +147,7 @@ class ChecklistPage(QWidget):
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(0, 0, 0, 0)
-        self.notes = named(QPlainTextEdit(), "Counselling notes")
+        self.notes = named(QPlainTextEdit(), PRIVATE_NOTES_LABEL)
         self.notes.setPlaceholderText("Counselling notes: questions asked, what the patient was unsure about")
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(80)
@@ -154,7 +156,9 @@ class ChecklistPage(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.content)
-        layout.addWidget(QLabel("<b>Counselling notes</b>"))
+        self.notes_label = QLabel(f"<b>{PRIVATE_NOTES_LABEL}</b>")
+        self.notes_label.setBuddy(self.notes)
+        layout.addWidget(self.notes_label)
         layout.addWidget(self.notes)
         layout.addStretch(1)
         self.empty_button.clicked.connect(self.go_to_patient)

@@ -31,6 +31,8 @@ from counsel.gui.pages.form_widgets import combo, dspin, parse_date, pydate, qda
 from counsel.gui.pages.medicines import MedicinesEditor
 from counsel.gui.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label, named
 
+# The case's notes print on the leaflet ("Notes from your pharmacist"): the label says so.
+PATIENT_MESSAGE_LABEL = "Message for the patient (printed on the leaflet)"
 BANNER_PROBLEM = ERROR_STYLE + "padding: 6px; border: 1px solid #a40000;"
 BANNER_NEEDED = HINT_STYLE + "padding: 6px; border: 1px solid #9a9a9a;"
 
@@ -264,8 +266,8 @@ class PatientPage(QWidget):
         self.pharmacy_name = named(QLineEdit(), "Pharmacy name")
         self.pharmacy_phone = named(QLineEdit(), "Pharmacy phone")
         self.pharmacy_address = named(QLineEdit(), "Pharmacy address")
-        self.notes = named(QPlainTextEdit(), "Case notes")
-        self.notes.setPlaceholderText("Notes for the record (not printed)")
+        self.notes = named(QPlainTextEdit(), PATIENT_MESSAGE_LABEL)
+        self.notes.setPlaceholderText("e.g. Bring this leaflet to your next review.")
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
         self._row(form, "Region", "region", self.region)
@@ -274,7 +276,7 @@ class PatientPage(QWidget):
         self._row(form, "Pharmacy", "pharmacy.name", self.pharmacy_name)
         self._row(form, "Phone", "pharmacy.phone", self.pharmacy_phone)
         self._row(form, "Address", "pharmacy.address", self.pharmacy_address)
-        self._row(form, "Notes", "notes", self.notes)
+        self._row(form, PATIENT_MESSAGE_LABEL, "notes", self.notes)
         return group
 
     def _connect_signals(self) -> None:
