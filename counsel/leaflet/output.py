@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from counsel.atomic_write import write_atomic as shared_write_atomic
+from counsel.atomic_write import write_error_advice
 from counsel.leaflet.errors import LeafletError
 
 
@@ -28,4 +29,5 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         shared_write_atomic(path, data)
     except OSError as exc:
-        raise LeafletError(f"cannot write '{path}': {exc.strerror or exc}") from None
+        # The shared advice: a full disk or read-only drive says what to do (issue 15).
+        raise LeafletError(f"cannot write '{path}': {write_error_advice(exc)}") from None

@@ -219,6 +219,23 @@ def test_export_write_failures_give_advice(service, db_path, tmp_path, capsys, m
     assert not out.exists() and not list(tmp_path.glob(".export*"))
 
 
+@pytest.mark.pdf
+@pytest.mark.parametrize(("code", "advice"), [(errno.ENOSPC, "the disk is full"),
+                                              (errno.EROFS, "the drive is read-only")])
+def test_render_write_failures_give_advice(tmp_path, capsys, monkeypatch, code, advice):
+    def fail(*args: object) -> None:
+        raise OSError(code, "boom")
+
+    monkeypatch.setattr("counsel.atomic_write.os.replace", fail)
+    case = paths.EXAMPLES_DIR / "older-adult-kidney.json"
+    out = tmp_path / "leaflet.pdf"
+    assert run(["render", str(case), "-o", str(out), "--acknowledge", _codes(case)],
+               today=TODAY) == 2
+    err = _one_line(capsys.readouterr().err)
+    assert advice in err and "leaflet.pdf" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_training_full_disk_is_one_line(tmp_path):
     from datetime import UTC, datetime
 
