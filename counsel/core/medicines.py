@@ -149,6 +149,18 @@ class Recognised:
     same_drug: str = ""
 
 
+    def describe(self, labels: dict[str, str]) -> str:
+        """What the match means, for the pharmacist: "✓ opioid painkiller",
+        "✓ ibuprofen (on the skin): no interaction listed", "⚠ matched ibuprofen only: ..."."""
+        classes = ", ".join(labels.get(c, c) for c in self.classes)
+        if self.same_drug:
+            return f"⚠ this is baclofen too ({self.generic}): a duplicate"
+        if self.unmatched:
+            return (f"⚠ matched {self.generic}{' (' + classes + ')' if classes else ''} only: "
+                    f"check the other ingredients ('{self.unmatched}')")
+        return f"✓ {classes}" if classes else f"✓ {self.generic}: no interaction listed"
+
+
 @dataclass(frozen=True)
 class _Hit:
     generic: str

@@ -274,3 +274,15 @@ def test_a_product_number_after_a_plain_painkiller_brand_is_not_hidden(catalog):
     for plain in ("paracetamol 500 mg", "paracetamol 500", "Panadol", "paracetamol 2 tablets"):
         hit = catalog.medicines.recognise(plain)
         assert hit is not None and hit.unmatched == "", plain
+
+
+def test_each_match_describes_itself_for_the_pharmacist(catalog):
+    labels = {c.id: c.label for c in catalog.medicines.classes.values()}
+    describe = {n: catalog.medicines.recognise(n).describe(labels)
+                for n in ("zopiclone", "Advil PM", "ibuprofen gel", "Advil Dual Action", "Ozobax")}
+    assert describe["zopiclone"] == "✓ sleeping tablet (z-drug)"
+    assert describe["Advil PM"].startswith("✓ ") and "sedating antihistamine" in describe["Advil PM"]
+    assert describe["ibuprofen gel"] == "✓ ibuprofen (on the skin): no interaction listed"
+    assert describe["Advil Dual Action"].startswith("⚠ matched ibuprofen")
+    assert "check the other ingredients ('dual action')" in describe["Advil Dual Action"]
+    assert describe["Ozobax"].startswith("⚠ this is baclofen too")

@@ -145,9 +145,10 @@ class MedicinesEditor(QWidget):
             name = str(item.data(Qt.ItemDataRole.UserRole))
             hit = known.get(name.strip().lower())
             if hit is not None:
-                labels = ", ".join(self._class_labels.get(c, c) for c in hit.classes)
-                item.setText(f"{name}   ✓ {labels}")
-                item.setForeground(QBrush())
+                # combinations, gels, partial names and baclofen itself say what they are
+                item.setText(f"{name}   {hit.describe(self._class_labels)}")
+                flagged = bool(hit.unmatched or hit.same_drug)
+                item.setForeground(QBrush(FLAG_COLOUR) if flagged else QBrush())
             elif name.strip().lower() in unknown:
                 item.setText(f"{name}   ⚠ not recognised: check interactions by hand")
                 item.setForeground(QBrush(FLAG_COLOUR))
