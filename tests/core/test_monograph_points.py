@@ -325,3 +325,27 @@ def test_uk_children_follow_the_medicines_for_children_missed_dose_rule():
 def test_falls_points_are_written_to_patients_twelve_and_over():
     assert not {"falls", "falls_high_risk"} & ids(counsel_for(patient={"age": 6, "weight_kg": 25}))
     assert "falls" in ids(counsel_for(patient={"age": 12, "weight_kg": 40}))
+
+
+NEW_POINTS = {"falls", "falls_high_risk", "kidney_signs", "kidney_toxicity_signs",
+              "misuse_dependence", "sleep_breathing", "pump_card_procedures", "pump_dysreflexia",
+              "interaction_gabapentinoid_breathing", "interaction_sodium_oxybate",
+              "interaction_other_sedative", "interaction_cannabinoid", "condition_stroke_uk",
+              "missed_dose_uk_child"}
+
+
+@pytest.mark.parametrize("changes", [
+    {"region": "uk", "patient": {"age": 70, "kidney_function": "moderate", "conditions": ["stroke"],
+                                 "other_medicines": ["pregabalin", "Xyrem", "quetiapine", "Sativex"]}},
+    {"patient": {"age": 40, "kidney_function": "dialysis", "misuse_history": True}},
+    {"region": "uk", "prescription": PUMP},
+    {"region": "uk", "patient": {"age": 6, "weight_kg": 25}},
+])
+def test_each_new_point_reaches_the_leaflet_where_it_applies(changes):
+    result = counsel_for(**changes)
+    leaflet = printed(result)
+    selected = NEW_POINTS & ids(result)
+    assert selected
+    for pid in selected:
+        first = point(result, pid).patient_text[0]
+        assert first.replace(" ", "")[:40] in leaflet.replace(" ", "").replace("\u00a0", ""), pid
