@@ -177,8 +177,16 @@ _V5: list[Step] = [
     _hash_required("audit"),
 ]
 
+_V6: list[Step] = [
+    # v6: the UPDATE sibling of v4. `UPDATE OR REPLACE sessions SET id = <a finished session>`
+    # on an open session would delete the finished one (REPLACE fires no DELETE trigger). The app
+    # never renames a session, so no update may change an id.
+    """CREATE TRIGGER sessions_keep_id BEFORE UPDATE OF id ON sessions WHEN NEW.id IS NOT OLD.id
+        BEGIN SELECT RAISE(ABORT, 'a session is never replaced: it keeps its id'); END""",
+]
+
 STEPS: tuple[tuple[int, list[Step]], ...] = (
-    (1, list(_V1)), (2, list(_V2)), (3, list(_V3)), (4, list(_V4)), (5, _V5))
+    (1, list(_V1)), (2, list(_V2)), (3, list(_V3)), (4, list(_V4)), (5, _V5), (6, _V6))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

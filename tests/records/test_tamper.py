@@ -66,15 +66,21 @@ REWRITES = [
     " VALUES (:sid, 'XX', 'x', 'x')",
     "INSERT OR REPLACE INTO session_marks (session_id, point_id, status, marked_at)"
     " VALUES (:sid, 'your_doses', 'understood', 'x')",
+    # An open session renamed onto a finished one: REPLACE would drop the finished session.
+    "UPDATE OR REPLACE sessions SET id = :sid WHERE status = 'open'",
 ]
 
 
 @pytest.mark.parametrize("sql", REWRITES, ids=[
     "records-insert-or-replace", "records-replace-into", "records-replace-unique-index",
     "records-upsert", "audit-insert-or-replace", "audit-replace-into", "audit-upsert",
-    "session-insert-or-replace", "closed-session-marks"])
+    "session-insert-or-replace", "closed-session-marks", "session-update-or-replace"])
 def test_replacing_an_existing_row_is_refused_by_the_database(finished, db_path, sql):
     sid, record_id = finished
+    conn = _raw(db_path)
+    conn.execute("INSERT INTO sessions (id, pharmacist, started_at, updated_at)"
+                 " VALUES ('open-one', 'SB', 'x', 'x')")
+    conn.close()
     before = _dump(db_path)
     conn = _raw(db_path)
     try:
@@ -191,7 +197,8 @@ def test_migration_hashes_existing_rows(tmp_path, clock, renderer, kidney_case):
     finally:
         old.close()
     # Take the file back to exactly the v4 layout (this app only writes the current schema).
-    _edit(path, "DROP TRIGGER records_hash_required", "DROP TRIGGER audit_hash_required",
+    _edit(path, "DROP TRIGGER sessions_keep_id",  # v6
+          "DROP TRIGGER records_hash_required", "DROP TRIGGER audit_hash_required",
           "ALTER TABLE records DROP COLUMN row_hash", "ALTER TABLE audit DROP COLUMN row_hash",
           "PRAGMA user_version = 4")
     conn = _raw(path)
