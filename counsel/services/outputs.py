@@ -40,6 +40,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _is_sqlite(path: Path) -> bool:
     try:
+        if not path.is_file():  # never open a FIFO or device just to look (it could block)
+            return False
         with open(path, "rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except (OSError, ValueError):

@@ -137,4 +137,7 @@ def test_guard_helper_presence_and_absence(tmp_path, monkeypatch):
     loop.symlink_to(loop)  # a link loop is not a database: refused later by the writer, not here
     check_output_path(loop, "-o", inputs=[source])
     check_output_path(tmp_path / "fine.pdf", "-o", inputs=[source])
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    check_output_path(fifo, "--csv")  # returns at once: a FIFO is never opened to look inside
     check_output_path(tmp_path / "r.sqlite3.csv", "-o")
