@@ -52,13 +52,17 @@ open(sys.argv[2], "wb").write(pdf)
 """
 
 
+LAST_CPU: list[float] = [0.0]  # CPU seconds (user + system) of the last run_rss child
+
+
 def run_rss(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Like run_timed, but reaps the child with wait4 to read its own peak RSS (KB)."""
+    """(wall seconds, peak RSS in KB, stdout) of one fresh process, reaped with wait4."""
     with tempfile.TemporaryFile("w+") as out:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t
+        LAST_CPU[0] = usage.ru_utime + usage.ru_stime  # includes its reaped helper processes
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
@@ -94,6 +98,7 @@ def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
     cli_t: list[float] = []
     bare_t: list[float] = []
     ratios: list[float] = []
+    cpu_ratios: list[float] = []
     cli_rss: list[int] = []
     bare_rss: list[int] = []
     for i in range(pairs):
@@ -102,15 +107,19 @@ def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
         for name, cmd in order:
             t, rss, _ = run_rss(cmd)
             got[name] = t
+            got[f"{name}_cpu"] = LAST_CPU[0]
             (cli_rss if name == "cli" else bare_rss).append(rss)
         cli_t.append(got["cli"])
         bare_t.append(got["bare"])
         ratios.append(got["cli"] / got["bare"])
+        cpu_ratios.append(got["cli_cpu"] / got["bare_cpu"])
     return {
         "cold_cli_render_s": _stats(cli_t),
         "bare_weasyprint_s": _stats(bare_t),
         "pair_ratios": [round(r, 3) for r in ratios],
         "cold_cli_over_bare_median_of_pair_ratios": round(statistics.median(ratios), 3),
+        # CPU (user + system, with helper processes): less sensitive to other users' load.
+        "cpu_ratio_median_of_pairs": round(statistics.median(cpu_ratios), 3),
         "pdf_identical_to_bare": out_cli.read_bytes() == out_bare.read_bytes(),
         "peak_rss_mb": {"cli_render": round(max(cli_rss) / 1024, 1),
                         "bare_weasyprint": round(max(bare_rss) / 1024, 1)},

@@ -102,3 +102,26 @@ def test_leaflet_html_is_the_same_from_cached_bytecode(tmp_path: Path,
     cached = html(str(tmp_path))  # loads the bytecode
     assert calls == []
     assert plain == first == cached
+
+
+@pytest.mark.pdf
+def test_prime_leaves_nothing_to_compile_for_the_first_leaflet(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import TODAY
+
+    from counsel import paths
+    from counsel.leaflet.render import leaflet_html
+    from counsel.services.casework import counsel_file
+    from counsel.services.leaflet import LeafletOptions
+
+    result = counsel_file(paths.EXAMPLES_DIR / "standard-adult-start.json", today=TODAY)
+    monkeypatch.setenv("COUNSEL_CACHE_DIR", "0")  # no cache: prime() itself must compile
+    env_mod.environment.cache_clear()
+    try:
+        calls = _count_compiles(monkeypatch)
+        env_mod.prime()
+        assert calls  # it compiled the template and its includes
+        compiled = len(calls)
+        leaflet_html(result, LeafletOptions(), today=TODAY)
+        assert len(calls) == compiled  # the first leaflet found everything ready
+    finally:
+        env_mod.environment.cache_clear()
