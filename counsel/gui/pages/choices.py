@@ -55,6 +55,7 @@ _FIELD_LABELS = {
     "patient.breastfeeding": "Breastfeeding",
     "patient.kidney_function": "Kidney function",
     "patient.crcl_ml_min": "CrCl",
+    "patient.egfr": "eGFR",
     "patient.other_medicines": "Other medicines",
     "prescription.drug": "Medicine",
     "prescription.strength": "Strength",

@@ -27,7 +27,9 @@ from counsel.core.content import Catalog
 from counsel.core.errors import CaseError
 from counsel.core.rules import Counselling
 from counsel.gui.pages import choices
+from counsel.gui.pages.dose_amount import amount_text
 from counsel.gui.pages.form_widgets import combo, dspin, parse_date, pydate, qdate, set_combo, spin
+from counsel.gui.pages.kidney import show_kidney
 from counsel.gui.pages.medicines import MedicinesEditor
 from counsel.gui.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label, named
 
@@ -158,8 +160,14 @@ class PatientPage(QWidget):
         self.kidney = combo("Kidney function", choices.KIDNEY)
         self.crcl = dspin("Creatinine clearance", -1, 250, "Not recorded", " mL/min")
         self.crcl.setValue(-1)
+        self.egfr = dspin("eGFR", -1, 250, "Not recorded", " mL/min/1.73 m²")
+        self.egfr.setValue(-1)
+        self.kidney_derived = named(QLabel(), "Kidney category from the measured value")
+        self.kidney_derived.setWordWrap(True)
         self._row(form, "Kidney function", "patient.kidney_function", self.kidney)
         self._row(form, "CrCl", "patient.crcl_ml_min", self.crcl)
+        self._row(form, "eGFR", "patient.egfr", self.egfr)
+        form.addRow("", self.kidney_derived)
         self.liver = named(QCheckBox("Liver disease"), "Liver disease")
         self.seizures = named(QCheckBox("Epilepsy or seizures"), "Epilepsy or seizures")
         self.mental = named(
@@ -208,6 +216,8 @@ class PatientPage(QWidget):
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("d MMM yyyy")
         self.start.setDate(qdate(self._today))
+        self.dose_amount = named(QLabel(), "Amount to measure for each dose")
+        self.dose_amount.setWordWrap(True)
         for label, path, widget in (
             ("Medicine", "prescription.drug", self.drug),
             ("Used for", "prescription.indication", self.indication),
@@ -219,7 +229,7 @@ class PatientPage(QWidget):
             ("Plan", "prescription.plan", self.plan),
             ("Start date", "prescription.start_date", self.start),
         ):
-            self._row(form, label, path, widget)
+            self._row(form, label, path, widget, self.dose_amount if widget is self.dose else None)
         self.titration = named(QGroupBox("Titration: the dose goes up in steps"), "Titration")
         self.titration.setCheckable(True)
         self.titration.setChecked(False)
@@ -280,33 +290,26 @@ class PatientPage(QWidget):
         return group
 
     def _connect_signals(self) -> None:
-        for edit in (
-            self.name,
-            self.reference,
-            self.dose_times,
-            self.prescriber,
-            self.pharmacist,
-            self.pharmacy_name,
-            self.pharmacy_phone,
-            self.pharmacy_address,
-        ):
+        for edit in (self.name, self.reference, self.dose_times, self.prescriber, self.pharmacist,
+                     self.pharmacy_name, self.pharmacy_phone, self.pharmacy_address):
             edit.textChanged.connect(self._on_edit)
-        for choice in (
-            self.sex,
-            self.kidney,
-            self.alcohol,
-            self.drug,
-            self.indication,
-            self.form_,
-            self.plan,
-            self.region,
-        ):
+        for choice in (self.sex, self.kidney, self.alcohol, self.drug, self.indication, self.form_,
+                       self.plan, self.region):
             choice.currentIndexChanged.connect(self._on_edit)
         self.strength.currentTextChanged.connect(self._on_edit)
         for counter in (self.age, self.times, self.t_every, self.p_every):
             counter.valueChanged.connect(self._on_edit)
-        for number in (self.weight, self.crcl, self.dose, self.t_step, self.t_target, self.p_step):
+        for number in (self.weight, self.crcl, self.egfr, self.dose, self.t_step, self.t_target,
+                       self.p_step):
             number.valueChanged.connect(self._on_edit)
+        for kidney in (self.crcl, self.egfr):
+            kidney.valueChanged.connect(self._show_kidney)
+        self.kidney.currentIndexChanged.connect(self._show_kidney)
+        # The amount beside the dose follows only what it depends on (not every keystroke).
+        self.dose.valueChanged.connect(self._show_amount)
+        self.strength.currentTextChanged.connect(self._show_amount)
+        for choice in (self.form_, self.region, self.drug):
+            choice.currentIndexChanged.connect(self._show_amount)
         for box in (
             self.pregnant,
             self.breastfeeding,
@@ -330,9 +333,19 @@ class PatientPage(QWidget):
         self.region.currentIndexChanged.connect(self._refresh_strengths)
         self.banner_button.clicked.connect(self.focus_error)
 
+    def _show_kidney(self) -> None:
+        show_kidney(self.kidney_derived, str(self.kidney.currentData()),
+                    self.crcl.value() if self.crcl.value() >= 0 else None,
+                    self.egfr.value() if self.egfr.value() >= 0 else None)
+
     def _on_edit(self) -> None:
         if not self._filling:
             self.edited.emit()
+
+    def _show_amount(self) -> None:
+        text, measurable = amount_text(self.data(), getattr(self, "_catalog", None))
+        self.dose_amount.setText(text)
+        self.dose_amount.setStyleSheet("" if measurable else ERROR_STYLE)
 
     # ------------------------------------------------------------ data in/out
     def set_catalog(self, catalog: Catalog) -> None:
@@ -346,6 +359,7 @@ class PatientPage(QWidget):
         set_combo(self.drug, current)
         self._filling = False
         self._refresh_strengths()
+        self._show_amount()
 
     def _refresh_strengths(self) -> None:
         catalog = getattr(self, "_catalog", None)
@@ -389,6 +403,7 @@ class PatientPage(QWidget):
             patient[key] = box.isChecked()
         patient["kidney_function"] = self.kidney.currentData()
         put(patient, "crcl_ml_min", self.crcl.value() if self.crcl.value() >= 0 else None)
+        put(patient, "egfr", self.egfr.value() if self.egfr.value() >= 0 else None)
         ticked = [v for v, box in self.conditions.items() if box.isChecked()]
         before = [c for c in patient.get("conditions") or [] if c in ticked]  # keep the file's order
         patient["conditions"] = before + [c for c in ticked if c not in before]
@@ -444,6 +459,8 @@ class PatientPage(QWidget):
         finally:
             self._filling = False
         self._refresh_strengths()
+        self._show_kidney()
+        self._show_amount()
 
     def _fill(self, data: dict[str, Any]) -> None:
         self._base = copy.deepcopy(data)
@@ -467,6 +484,8 @@ class PatientPage(QWidget):
         set_combo(self.kidney, p.get("kidney_function", "unknown"))
         crcl = p.get("crcl_ml_min")
         self.crcl.setValue(float(crcl) if isinstance(crcl, int | float) else -1)
+        egfr = p.get("egfr")
+        self.egfr.setValue(float(egfr) if isinstance(egfr, int | float) else -1)
         wanted = set(p.get("conditions") or [])
         for value, box in self.conditions.items():
             box.setChecked(value in wanted)
