@@ -62,7 +62,9 @@ def prime() -> None:
 
     from counsel.leaflet.formatting import clock_time, leaflet_locale, long_date, short_date
 
-    environment().get_template(LEAFLET_TEMPLATE)
+    env = environment()
+    for name in env.list_templates(filter_func=lambda n: n.startswith("leaflet/")):
+        env.get_template(name)  # the partials too: they are loaded at render time otherwise
     for region in ("us", "uk"):
         loc = leaflet_locale("en", region)
         long_date(date(2000, 1, 3), loc)

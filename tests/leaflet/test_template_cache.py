@@ -106,12 +106,11 @@ def test_leaflet_html_is_the_same_from_cached_bytecode(tmp_path: Path,
 
 @pytest.mark.pdf
 def test_prime_leaves_nothing_to_compile_for_the_first_leaflet(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.conftest import TODAY
-
     from counsel import paths
     from counsel.leaflet.render import leaflet_html
     from counsel.services.casework import counsel_file
     from counsel.services.leaflet import LeafletOptions
+    from tests.conftest import TODAY
 
     result = counsel_file(paths.EXAMPLES_DIR / "standard-adult-start.json", today=TODAY)
     monkeypatch.setenv("COUNSEL_CACHE_DIR", "0")  # no cache: prime() itself must compile
