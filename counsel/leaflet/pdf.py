@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,6 +109,22 @@ def warm_up() -> None:
     html_to_pdf('<html lang="en"><head><title>warm-up</title></head><body><p>Baclofen '
                 '<strong>10 mg</strong></p></body></html>',
                 paper="a4", large_print=False, training=False)
+
+
+def release_fonts() -> None:
+    """Delete WeasyPrint's temporary font folder now (a batch worker about to exit).
+
+    FontConfiguration deletes it in __del__, which never runs in a terminated process and is not
+    guaranteed at interpreter exit. The engine is rebuilt if this process renders again."""
+    with _LOCK:
+        if not _engine.cache_info().currsize:
+            return
+        folder = getattr(_engine().font_config, "_folder", None)  # WeasyPrint's own attribute
+        _page_css.cache_clear()
+        _extra_css.cache_clear()
+        _engine.cache_clear()
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def quiet_weasyprint_logs() -> None:
