@@ -18,6 +18,7 @@ import pytest
 from counsel import paths
 
 STANDARD = paths.EXAMPLES_DIR / "standard-adult-start.json"
+CHECKED = ("--calendar-checked",)  # the standard case's doses change over time
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shim is Linux-only")
 
 # Records every process-starting audit event (subprocess, spawn, exec, fork, system) during the
@@ -64,7 +65,7 @@ def test_the_shim_can_be_switched_off() -> None:
 
 
 def _render(out: Path, **env: str) -> bytes:
-    subprocess.run([sys.executable, "main.py", "render", str(STANDARD), "-o", str(out)],
+    subprocess.run([sys.executable, "main.py", "render", str(STANDARD), "-o", str(out), *CHECKED],
                    capture_output=True, text=True, check=True, cwd=paths.PROJECT_ROOT,
                    timeout=120, env={**os.environ, **env})
     return out.read_bytes()
@@ -108,7 +109,8 @@ def _records_or_training(modules: list[str]) -> list[str]:
 
 @pytest.mark.pdf
 def test_cli_render_imports_no_records_or_training_module(tmp_path: Path) -> None:
-    code, modules = _cli_modules(tmp_path, "render", str(STANDARD), "-o", str(tmp_path / "a.pdf"))
+    code, modules = _cli_modules(tmp_path, "render", str(STANDARD), "-o", str(tmp_path / "a.pdf"),
+                                 *CHECKED)
     assert code == 0
     assert "counsel.leaflet.pdf" in modules  # it did render
     assert _records_or_training(modules) == []
@@ -117,7 +119,7 @@ def test_cli_render_imports_no_records_or_training_module(tmp_path: Path) -> Non
 @pytest.mark.pdf
 def test_cli_render_with_record_does_load_the_records_layer(tmp_path: Path) -> None:
     code, modules = _cli_modules(tmp_path, "render", str(STANDARD), "-o", str(tmp_path / "a.pdf"),
-                                 "--record")
+                                 *CHECKED, "--record")
     assert code == 0
     assert "counsel.services.records" in modules
     assert not [m for m in modules if m.startswith("counsel.training")]
