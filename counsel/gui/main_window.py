@@ -40,7 +40,7 @@ from counsel.gui.preview import PreviewController, PreviewOptions, warm_up
 from counsel.gui.records_link import RecordsLink
 from counsel.gui.session_model import SessionModel, one_line_error, shared_catalog
 from counsel.gui.settings import AppSettings, load_settings, save_settings
-from counsel.gui.widgets import named, scaled_font, scrolled
+from counsel.gui.widgets import hint_style, named, scaled_font, scrolled, tone
 from counsel.gui.worker import Worker
 from counsel.services.casework import counsel
 from counsel.services.session import CounsellingSession
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.heading.setAccessibleName("Current step")
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #444444;")
+        self.hint.setStyleSheet(hint_style())
         self.prev_button = named(QPushButton("◀ Previous"), "Previous step", "Ctrl+PgUp or Alt+Left")
         self.next_button = named(QPushButton("Next ▶"), "Next step", "Ctrl+PgDown or Alt+Right")
         nav = QHBoxLayout()
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
             item = self.sidebar.item(i)
             title = getattr(self.pages[i], "title", "")
             item.setText(f"{i + 1}. {title}\n     {steps.SYMBOLS[state]} {state.capitalize()}")
-            item.setForeground(QColor(steps.COLOURS[state]))
+            item.setForeground(QColor(tone(steps.TONES[state])))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Step {i + 1}, {title}: {state}")
 
     # --------------------------------------------------------- model sync

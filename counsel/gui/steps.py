@@ -11,11 +11,12 @@ from counsel.services.session import CounsellingSession
 
 StepState = Literal["not started", "in progress", "done", "needs attention"]
 SYMBOLS: dict[str, str] = {"not started": "○", "in progress": "◐", "done": "✓", "needs attention": "⚠"}
-COLOURS: dict[str, str] = {
-    "not started": "#555555",
-    "in progress": "#0b5cad",
-    "done": "#1e7b1e",
-    "needs attention": "#a40000",
+# Colour tones (counsel.gui.widgets.TONES: a light and a dark variant each).
+TONES: dict[str, str] = {
+    "not started": "hint",
+    "in progress": "info",
+    "done": "ok",
+    "needs attention": "error",
 }
 
 

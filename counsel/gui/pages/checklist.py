@@ -36,10 +36,13 @@ STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
 )
 # The session's notes go to the record only, never to the leaflet: the label says so.
 PRIVATE_NOTES_LABEL = "Private counselling notes (not printed)"
+# Cards take their colours from the palette (dark mode draws light text on dark cards); only the
+# critical stripe is a fixed red, and it carries no text.
 CARD_STYLE = (
-    "QFrame#point { border: 1px solid #c8c8c8; border-radius: 4px; background: #fcfcfc; }"
-    "QFrame#critical { border: 1px solid #d8b4b4; border-left: 5px solid #a40000; border-radius: 4px;"
-    " background: #fffafa; }"
+    "QFrame#point { border: 1px solid palette(mid); border-radius: 4px; background: palette(base); }"
+    "QFrame#critical { border: 1px solid palette(mid); border-left: 5px solid #c62828;"
+    " border-radius: 4px; background: palette(base); }"
+    "QFrame#point QLabel, QFrame#critical QLabel { color: palette(text); }"
 )
 CRITICAL_STYLE = "background: #a40000; color: white; font-weight: 700; padding: 1px 6px; border-radius: 3px;"
 
@@ -67,7 +70,7 @@ class PointCard(QFrame):
         words = QLabel("<b>Patient wording:</b> <i>" + _esc(" ".join(point.patient_text)) + "</i>")
         why = QLabel(
             f"<b>Applies because:</b> {_esc(point.reason_text)}. "
-            f"<span style='color:#555'>{_esc(point.why)}</span>"
+            f"<i>{_esc(point.why)}</i>"
         )
         for label in (say, words, why):
             label.setWordWrap(True)

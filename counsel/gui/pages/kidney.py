@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from counsel.core.facts import kidney_status
-from counsel.gui.widgets import ERROR_STYLE
+from counsel.gui.widgets import error_style
 
 
 def show_kidney(label: QLabel, typed: str, crcl: float | None, egfr: float | None) -> None:
@@ -19,7 +19,7 @@ def show_kidney(label: QLabel, typed: str, crcl: float | None, egfr: float | Non
     if status.conflict:
         text = (f"⚠ {text}. This disagrees with the kidney function chosen above "
                 f"({status.typed}): the checks use {status.category}. Check which is current.")
-        label.setStyleSheet(ERROR_STYLE)
+        label.setStyleSheet(error_style())
     else:
         label.setStyleSheet("")
     label.setText(text)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.gui.pages import choices
-from counsel.gui.widgets import ERROR_STYLE, hint_label, named, scrolled
+from counsel.gui.widgets import error_style, hint_label, named, scrolled
 
 PAPERS = [("a4", "A4"), ("letter", "US Letter")]
 
@@ -78,7 +78,7 @@ class LeafletPage(QWidget):
         self.status.setAccessibleName("Leaflet status")
         self.error = QLabel("")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.setAccessibleName("Leaflet problem")
         self.error.hide()
         side_layout = QVBoxLayout(side)
@@ -159,7 +159,7 @@ class LeafletPage(QWidget):
         if critical:
             open_items.append(f"{critical} critical point{'s' if critical != 1 else ''} not yet discussed")
         if missing:
-            self.readiness.setStyleSheet(ERROR_STYLE)
+            self.readiness.setStyleSheet(error_style())
             self.readiness.setText("Not ready to print: " + "; ".join(open_items) + ".")
         elif open_items:
             self.readiness.setStyleSheet("")

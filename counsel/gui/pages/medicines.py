@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
 
 from counsel.core.content import Catalog
 from counsel.core.rules import Counselling
-from counsel.gui.widgets import hint_label, named
-
-FLAG_COLOUR = QColor("#8a4b00")
+from counsel.gui.widgets import hint_label, named, tone
 
 
 class MedicinesEditor(QWidget):
@@ -148,10 +146,10 @@ class MedicinesEditor(QWidget):
                 # combinations, gels, partial names and baclofen itself say what they are
                 item.setText(f"{name}   {hit.describe(self._class_labels)}")
                 flagged = bool(hit.unmatched or hit.same_drug)
-                item.setForeground(QBrush(FLAG_COLOUR) if flagged else QBrush())
+                item.setForeground(QBrush(QColor(tone("flag"))) if flagged else QBrush())
             elif name.strip().lower() in unknown:
                 item.setText(f"{name}   ⚠ not recognised: check interactions by hand")
-                item.setForeground(QBrush(FLAG_COLOUR))
+                item.setForeground(QBrush(QColor(tone("flag"))))
             else:
                 item.setText(name)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())

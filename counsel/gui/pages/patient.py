@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -28,15 +27,19 @@ from counsel.core.errors import CaseError
 from counsel.core.rules import Counselling
 from counsel.gui.pages import choices
 from counsel.gui.pages.dose_amount import amount_text
-from counsel.gui.pages.form_widgets import combo, dspin, parse_date, pydate, qdate, set_combo, spin
+from counsel.gui.pages.form_widgets import combo, date_box, dspin, parse_date, pydate, qdate, set_combo, spin
 from counsel.gui.pages.kidney import show_kidney
 from counsel.gui.pages.medicines import MedicinesEditor
-from counsel.gui.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label, named
+from counsel.gui.widgets import error_label, error_style, hint_label, hint_style, named, tone
 
 # The case's notes print on the leaflet ("Notes from your pharmacist"): the label says so.
 PATIENT_MESSAGE_LABEL = "Message for the patient (printed on the leaflet)"
-BANNER_PROBLEM = ERROR_STYLE + "padding: 6px; border: 1px solid #a40000;"
-BANNER_NEEDED = HINT_STYLE + "padding: 6px; border: 1px solid #9a9a9a;"
+def banner_problem() -> str:
+    return error_style() + f"padding: 6px; border: 1px solid {tone('error')};"
+
+
+def banner_needed() -> str:
+    return hint_style() + "padding: 6px; border: 1px solid palette(mid);"
 
 
 def is_missing(error: CaseError) -> bool:
@@ -85,7 +88,7 @@ class PatientPage(QWidget):
 
     def _build_ui(self) -> None:
         self.banner = QLabel()
-        self.banner.setStyleSheet(BANNER_PROBLEM)
+        self.banner.setStyleSheet(banner_problem())
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Problem with the case")
         self.banner_button = named(QPushButton("Show field"), "Show the field with the problem")
@@ -212,10 +215,7 @@ class PatientPage(QWidget):
         self.dose_times = named(QLineEdit(), "Dose times", "Comma-separated 24-hour times, e.g. 08:00, 20:00")
         self.dose_times.setPlaceholderText("Standard times")
         self.plan = combo("Plan", choices.PLAN)
-        self.start = named(QDateEdit(), "Start date")
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("d MMM yyyy")
-        self.start.setDate(qdate(self._today))
+        self.start = date_box("Start date", self._today)
         self.dose_amount = named(QLabel(), "Amount to measure for each dose")
         self.dose_amount.setWordWrap(True)
         for label, path, widget in (
@@ -268,9 +268,7 @@ class PatientPage(QWidget):
         self.pharmacist = named(QLineEdit(), "Pharmacist initials")
         self.pharmacist.setMaxLength(20)
         self.follow_up_on = named(QCheckBox("Booked"), "Follow-up booked")
-        self.follow_up = named(QDateEdit(), "Follow-up date")
-        self.follow_up.setCalendarPopup(True)
-        self.follow_up.setDisplayFormat("d MMM yyyy")
+        self.follow_up = date_box("Follow-up date", self._today)
         self.follow_up.setDate(qdate(self._today).addDays(28))
         self.follow_up.setEnabled(False)
         self.pharmacy_name = named(QLineEdit(), "Pharmacy name")
@@ -345,7 +343,7 @@ class PatientPage(QWidget):
     def _show_amount(self) -> None:
         text, measurable = amount_text(self.data(), getattr(self, "_catalog", None))
         self.dose_amount.setText(text)
-        self.dose_amount.setStyleSheet("" if measurable else ERROR_STYLE)
+        self.dose_amount.setStyleSheet("" if measurable else error_style())
 
     # ------------------------------------------------------------ data in/out
     def set_catalog(self, catalog: Catalog) -> None:
@@ -556,14 +554,14 @@ class PatientPage(QWidget):
         if key:
             label = self._fields[key][1]
             label.setText(error.problem)
-            label.setStyleSheet(HINT_STYLE if incomplete else ERROR_STYLE)
+            label.setStyleSheet(hint_style() if incomplete else error_style())
             label.show()
             self._error_field = key
         if incomplete:
-            self.banner.setStyleSheet(BANNER_NEEDED)
+            self.banner.setStyleSheet(banner_needed())
             self.banner.setText(f"Still needed: {where}." if where else error.problem)
         else:
-            self.banner.setStyleSheet(BANNER_PROBLEM)
+            self.banner.setStyleSheet(banner_problem())
             self.banner.setText(f"Check {where}: {error.problem}" if where else error.problem)
         self.banner.show()
         self.banner_button.setVisible(bool(key))

@@ -6,6 +6,7 @@ import html
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from counsel.core.doses import mg
 from counsel.core.rules import Counselling
-from counsel.gui.widgets import hint_label, named
+from counsel.gui.widgets import hint_label, named, tone
 
 COLUMNS = ("From", "To", "Days", "Dose each time", "Amount each time", "Times a day", "At", "Daily total")
 
@@ -45,11 +46,12 @@ class SchedulePage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.checked = named(
-            QCheckBox("I have checked this calendar against the prescription"),
+            QCheckBox("I have &checked this calendar against the prescription"),
             "Calendar checked against the prescription",
         )
         layout = QVBoxLayout(self)
@@ -110,7 +112,7 @@ class SchedulePage(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 if not amount.measurable and col == 4:
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(QColor(tone("error")))
                 self.table.setItem(row, col, item)
         height = self.table.horizontalHeader().height() + 4
         height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
