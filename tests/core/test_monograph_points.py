@@ -349,3 +349,9 @@ def test_each_new_point_reaches_the_leaflet_where_it_applies(changes):
     for pid in selected:
         first = point(result, pid).patient_text[0]
         assert first.replace(" ", "")[:40] in leaflet.replace(" ", "").replace("\u00a0", ""), pid
+
+
+def test_pump_patients_keep_the_kidney_point_but_not_the_oral_toxicity_signs():
+    result = counsel_for(prescription=PUMP, patient={"kidney_function": "dialysis"})
+    assert "kidney" in ids(result)
+    assert not {"kidney_signs", "kidney_toxicity_signs"} & ids(result)
