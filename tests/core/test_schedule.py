@@ -92,3 +92,38 @@ def test_titration_totals_never_pass_the_maximum_without_a_warning(dose, step, e
     limit = result.region.max_daily_mg
     over = any(s.daily_total_mg > limit for s in steps)
     assert over == ("MAX_DAILY_DOSE" in [w.code for w in result.warnings])
+
+
+# ---------------------------------------------------------------- the reduction phase (issue 9)
+def test_taper_shape_measures_the_reduction_phase_not_the_calendar():
+    from counsel.core.schedule import taper_shape
+
+    steps = build_schedule(make_case(prescription={
+        "dose_mg": 20, "times_per_day": 3, "plan": "stop",
+        "taper": {"step_mg": 5, "every_days": 3}}).prescription)
+    shape = taper_shape(steps)
+    assert shape is not None
+    assert shape.start_daily_mg == 60 and shape.cuts == 4
+    assert shape.largest_cut_share == 0.25
+    assert shape.days_first_cut_to_zero == 9  # first cut on day 4, none from day 13
+
+
+def test_taper_shape_is_none_without_a_reduction():
+    from counsel.core.schedule import taper_shape
+
+    assert taper_shape(build_schedule(make_case().prescription)) is None  # never stops
+    assert taper_shape(build_schedule(make_case(prescription={"plan": "stop"}).prescription)) \
+        is None  # a stop today: STOP_WITHOUT_TAPER covers it
+
+
+@settings(max_examples=150, deadline=None)
+@given(dose=doses, step=steps_mg, every=days, n=times)
+def test_taper_warning_follows_the_reduction_phase_exactly(dose, step, every, n):
+    from counsel.core.schedule import taper_shape
+
+    result = counsel_for(prescription={"dose_mg": dose, "plan": "stop", "times_per_day": n,
+                                       "taper": {"step_mg": step, "every_days": every}})
+    shape = taper_shape(list(result.schedule))
+    assert shape is not None
+    too_fast = shape.days_first_cut_to_zero < 7 or shape.largest_cut_share > 0.5
+    assert too_fast == ("TAPER_TOO_FAST" in [w.code for w in result.warnings])
