@@ -231,7 +231,7 @@ class Prescription(_Strict):
     @field_validator("drug")
     @classmethod
     def _lower_drug(cls, value: str) -> str:
-        return value.strip().lower()
+        return single_line(value.strip().lower())
 
     @field_validator("strength")
     @classmethod

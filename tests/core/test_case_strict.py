@@ -212,3 +212,10 @@ def test_unreadable_file_is_one_line_even_as_root(tmp_path, monkeypatch):
     with pytest.raises(CaseError) as info:
         load_case(path, today=TODAY)
     assert str(info.value) == "locked.json: permission denied"
+
+
+def test_drug_name_is_one_line_too():
+    # Found by the fuzz test: "a\nb" passed the case check and the rules' "unknown drug" line
+    # then printed on two lines.
+    message = _error(make_data(prescription={"drug": "a\nb"}))
+    assert message.startswith("case: prescription.drug: must be one line"), message
