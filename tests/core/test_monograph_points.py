@@ -355,3 +355,12 @@ def test_pump_patients_keep_the_kidney_point_but_not_the_oral_toxicity_signs():
     result = counsel_for(prescription=PUMP, patient={"kidney_function": "dialysis"})
     assert "kidney" in ids(result)
     assert not {"kidney_signs", "kidney_toxicity_signs"} & ids(result)
+
+
+def test_uk_5_mg_tablets_are_a_listed_product_that_is_never_halved():
+    five = counsel_for(region="uk", prescription={"strength": "5 mg", "dose_mg": 5})
+    assert "PRODUCT_NOT_LISTED" not in [w.code for w in five.warnings]
+    assert five.amount(5).amount_text.startswith("1 tablet")
+    assert not five.amount(2.5).measurable  # no score line: no half tablet
+    assert "PRODUCT_NOT_LISTED" in [w.code for w in counsel_for(
+        region="uk", prescription={"strength": "20 mg"}).warnings]
