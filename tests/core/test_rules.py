@@ -188,3 +188,18 @@ def test_adult_only_points_are_not_given_to_children():
     assert not {"how_much_most", "task_timed_dose", "alcohol", "driving"} & child
     adult = ids(counsel_for(region="uk"))
     assert {"how_much_most", "task_timed_dose"} <= adult
+
+
+# ---------------------------------------------------------------- issue 9: the task-timed dose point
+def test_task_timed_dose_point_only_for_a_stable_uk_adult_with_spasticity():
+    stable = counsel_for(region="uk")
+    point = next(p for p in stable.points if p.id == "task_timed_dose")
+    assert any("stable plan" in r for r in point.reasons)
+    for changes in ({"patient": {"kidney_function": "dialysis"}},
+                    {"patient": {"egfr": 45}},
+                    {"patient": {"misuse_history": True}},
+                    {"prescription": {"indication": "alcohol_use_disorder"}},
+                    {"prescription": {"plan": "stop", "taper": {"step_mg": 5, "every_days": 7}}},
+                    {"patient": {"age": 70, "kidney_function": "unknown"}}):
+        assert "task_timed_dose" not in ids(counsel_for(region="uk", **changes)), changes
+    assert "task_timed_dose" not in ids(counsel_for(region="us"))
