@@ -55,11 +55,12 @@ open(sys.argv[2], "wb").write(pdf)
 LAST_CPU: list[float] = [0.0]  # CPU seconds (user + system) of the last run_rss child
 
 
-def run_rss(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+def run_rss(cmd: list[str], env: dict[str, str] | None = None,
+            cwd: Path = ROOT) -> tuple[float, int, str]:
     """(wall seconds, peak RSS in KB, stdout) of one fresh process, reaped with wait4."""
     with tempfile.TemporaryFile("w+") as out:
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t
         LAST_CPU[0] = usage.ru_utime + usage.ru_stime  # includes its reaped helper processes
@@ -75,8 +76,11 @@ def _stats(xs: list[float]) -> dict[str, float]:
             "max": round(max(xs), 3), "n": len(xs)}
 
 
-def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
-    """Interleaved pairs: cold `main.py render` and bare WeasyPrint on the same HTML."""
+def cold_pairs(pairs: int, tmp: Path, before: Path | None = None) -> dict[str, Any]:
+    """Interleaved pairs: cold `main.py render` and bare WeasyPrint on the same HTML.
+
+    With `before` (an older checkout), its `main.py render` runs in every round too, so the
+    before/after comparison is made under the same load."""
     html = tmp / "leaflet.html"
     out_cli, out_bare = tmp / "cli.pdf", tmp / "bare.pdf"
     cli = [sys.executable, str(ROOT / "main.py"), "render", str(STANDARD), "-o", str(out_cli),
@@ -93,8 +97,15 @@ def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
     bare_script = tmp / "bare.py"
     bare_script.write_text(BARE.format(res=str(paths.RESOURCES_DIR)), encoding="utf-8")
     bare = [sys.executable, str(bare_script), str(html), str(out_bare)]
-    run_rss(cli)  # one unmeasured run of each: page cache, bytecode, template cache
-    run_rss(bare)
+    runs: dict[str, tuple[list[str], Path]] = {"cli": (cli, ROOT), "bare": (bare, ROOT)}
+    if before is not None:
+        runs["before"] = ([sys.executable, str(before / "main.py"), "render",
+                           str(before / "examples" / STANDARD.name), "-o", str(tmp / "before.pdf")],
+                          before)
+    for cmd, cwd in runs.values():
+        run_rss(cmd, cwd=cwd)  # one unmeasured run of each: page cache, bytecode, caches
+    before_t: list[float] = []
+    before_ratios: list[float] = []
     cli_t: list[float] = []
     bare_t: list[float] = []
     ratios: list[float] = []
@@ -102,18 +113,28 @@ def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
     cli_rss: list[int] = []
     bare_rss: list[int] = []
     for i in range(pairs):
-        order = [("cli", cli), ("bare", bare)] if i % 2 == 0 else [("bare", bare), ("cli", cli)]
+        names = list(runs)
+        order = names[i % len(names):] + names[:i % len(names)]  # each goes first in turn
         got: dict[str, float] = {}
-        for name, cmd in order:
-            t, rss, _ = run_rss(cmd)
+        for name in order:
+            t, rss, _ = run_rss(runs[name][0], cwd=runs[name][1])
             got[name] = t
             got[f"{name}_cpu"] = LAST_CPU[0]
-            (cli_rss if name == "cli" else bare_rss).append(rss)
+            if name != "before":
+                (cli_rss if name == "cli" else bare_rss).append(rss)
+        if before is not None:
+            before_t.append(got["before"])
+            before_ratios.append(got["before"] / got["bare"])
         cli_t.append(got["cli"])
         bare_t.append(got["bare"])
         ratios.append(got["cli"] / got["bare"])
         cpu_ratios.append(got["cli_cpu"] / got["bare_cpu"])
+    extra: dict[str, Any] = {}
+    if before is not None:
+        extra = {"before_cold_cli_render_s": _stats(before_t),
+                 "before_over_bare_median_of_pair_ratios": round(statistics.median(before_ratios), 3)}
     return {
+        **extra,
         "cold_cli_render_s": _stats(cli_t),
         "bare_weasyprint_s": _stats(bare_t),
         "pair_ratios": [round(r, 3) for r in ratios],
@@ -126,19 +147,28 @@ def cold_pairs(pairs: int, tmp: Path) -> dict[str, Any]:
     }
 
 
-def gui_check(runs: int, env: dict[str, str]) -> dict[str, Any]:
-    """`main.py --check` in fresh processes: window shown and first preview, as it reports them."""
-    shown: list[float] = []
-    first: list[float] = []
+def gui_check(runs: int, env: dict[str, str], before: Path | None = None) -> dict[str, Any]:
+    """`main.py --check` in fresh processes: window shown and first preview, as it reports them.
+
+    With `before`, that checkout's --check alternates with this one's (its own, older wait)."""
+    trees = {"": ROOT, **({"before_": before} if before is not None else {})}
+    shown: dict[str, list[float]] = {k: [] for k in trees}
+    first: dict[str, list[float]] = {k: [] for k in trees}
     rss: list[int] = []
-    for _ in range(runs):
-        _, peak, out = run_rss([sys.executable, str(ROOT / "main.py"), "--check"], env=env)
-        report = json.loads(out)
-        shown.append(report["window_shown_s"])
-        first.append(report["first_preview_s"])
-        rss.append(peak)
-    return {"window_shown_s": _stats(shown), "first_preview_s": _stats(first),
-            "peak_rss_mb_check": round(max(rss) / 1024, 1)}
+    for i in range(runs):
+        for key in (list(trees) if i % 2 == 0 else list(reversed(trees))):
+            _, peak, out = run_rss([sys.executable, str(trees[key] / "main.py"), "--check"],
+                                   env=env, cwd=trees[key])
+            report = json.loads(out[out.index("{"):])
+            shown[key].append(report["window_shown_s"])
+            first[key].append(report["first_preview_s"])
+            if not key:
+                rss.append(peak)
+    result: dict[str, Any] = {"peak_rss_mb_check": round(max(rss) / 1024, 1)}
+    for key in trees:
+        result[f"{key}window_shown_s"] = _stats(shown[key])
+        result[f"{key}first_preview_s"] = _stats(first[key])
+    return result
 
 
 def edit_preview(runs: int, env: dict[str, str]) -> dict[str, Any]:
@@ -206,14 +236,15 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3, help="bench_gui.py runs (edit -> preview)")
     parser.add_argument("--batch", type=int, default=50, help="leaflets in the parallel batch")
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--before", type=Path,
+                        help="an older checkout to measure in the same rounds (before/after)")
     args = parser.parse_args()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     report: dict[str, Any] = {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
-        # GUI and CLI figures interleaved too: a --check run after each cold pair.
-        report.update(cold_pairs(args.pairs, Path(tmp)))
+        report.update(cold_pairs(args.pairs, Path(tmp), args.before))
     if args.checks:
-        report.update(gui_check(args.checks, env))
+        report.update(gui_check(args.checks, env, args.before))
     if args.edits:
         report.update(edit_preview(args.edits, env))
     if args.batch:
