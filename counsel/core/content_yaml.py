@@ -28,7 +28,7 @@ class ContentLoader(_BaseLoader):  # type: ignore[misc]
         if node in self.constructed_objects:
             raise ConstructorError(
                 None, None,
-                f"an alias (*name) re-uses the {node.id} anchored at line "
+                f"an alias (*name) re-uses the {getattr(node, 'id', 'node')} anchored at line "
                 f"{node.start_mark.line + 1}; aliases are not allowed in content files: write it out")
         return super().construct_object(node, deep=deep)
 
