@@ -12,7 +12,7 @@ from tests.leaflet.conftest import STANDARD, Rendered, flat, needs_poppler
 
 pytestmark = pytest.mark.pdf
 
-TYPICAL_MAX_PAGES = 4  # content 1.1.0 (issue 9) adds safety points: up to 3 pages + the calendar / wallet card
+TYPICAL_MAX_PAGES = 4  # content 1.1.0 (issue 9) adds safety points: 3 pages + the calendar / card
 
 
 def test_every_example_renders_within_page_limits(leaflets: dict[str, Rendered]) -> None:
