@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
 
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QPalette  # noqa: E402
 from PySide6.QtPdf import QPdfDocument  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -57,6 +57,46 @@ def save(widget: QWidget, name: str) -> Path:
         image.convertToFormat(QImage.Format.Format_Indexed8).save(str(path))
     print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
     return path
+
+
+def dark_palette() -> QPalette:
+    """Roughly the Windows 11 dark palette (the same one the dark-mode contrast test uses)."""
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#202020"), (QPalette.ColorRole.WindowText, "#ffffff"),
+        (QPalette.ColorRole.Base, "#2b2b2b"), (QPalette.ColorRole.AlternateBase, "#323232"),
+        (QPalette.ColorRole.Text, "#ffffff"), (QPalette.ColorRole.Button, "#3a3a3a"),
+        (QPalette.ColorRole.ButtonText, "#ffffff"), (QPalette.ColorRole.Mid, "#5a5a5a"),
+        (QPalette.ColorRole.Highlight, "#3d7bd9"), (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#b0b0b0"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def walk(app: QApplication, prefix: str) -> MainWindow:
+    """One window through the four steps of a new starter with a titration."""
+    win = MainWindow(today=lambda: TODAY, settings=SETTINGS)
+    win.resize(1280, 800)
+    win.show()
+    win.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
+    settle(app)
+    save(win, f"{prefix}-1-patient.png")
+    win.go_to(1)
+    result = win.model.result
+    assert result is not None
+    for point in result.points[:2]:
+        win.checklist.cards[point.id].set_status("discussed")
+    settle(app)
+    save(win, f"{prefix}-2-checklist.png")
+    win.go_to(2)
+    settle(app)
+    save(win, f"{prefix}-3-schedule.png")
+    win.go_to(3)
+    settle(app, lambda: win.preview.is_current()
+           and win.leaflet.document.status() == QPdfDocument.Status.Ready)
+    save(win, f"{prefix}-4-leaflet.png")
+    return win
 
 
 def main() -> int:
@@ -127,20 +167,35 @@ def main() -> int:
     save(settings, "09-settings.png")
     settings.close()
 
+    kidney = MainWindow(today=lambda: TODAY, settings=SETTINGS)
+    kidney.resize(1280, 800)
+    kidney.show()
+    kidney.open_case_file(paths.EXAMPLES_DIR / "older-adult-kidney.json")
+    kidney.patient.kidney.setCurrentIndex(kidney.patient.kidney.findData("mild"))
+    kidney.patient.crcl.setValue(25)  # disagrees with "mild": flagged beside the value
+    settle(app)
+    area = kidney.stack.currentWidget()
+    area.ensureWidgetVisible(kidney.patient.kidney_derived, 0, 60)  # type: ignore[attr-defined]
+    settle(app)
+    save(kidney, "12-kidney-conflict-and-amount.png")
+    kidney.go_to(3)  # warnings not acknowledged: the print gate says what is missing
+    settle(app, lambda: kidney.preview.is_current()
+           and kidney.leaflet.document.status() == QPdfDocument.Status.Ready)
+    save(kidney, "13-print-gate-not-ready.png")
+    windows = [win, kidney]
+
+    # Every step in a dark palette (as Windows 11 dark mode gives) and at 150 % fonts.
+    light = QApplication.palette()
+    QApplication.setPalette(dark_palette())
+    windows.append(walk(app, "dark"))
+    QApplication.setPalette(light)
     font = QApplication.font()
     big = QApplication.font()
     big.setPointSizeF(font.pointSizeF() * 1.5)
     QApplication.setFont(big)
-    large = MainWindow(today=lambda: TODAY, settings=SETTINGS)
-    large.resize(1280, 800)
-    large.show()
-    large.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
-    settle(app)
-    save(large, "10-font-150-percent.png")
-    large.go_to(1)
-    settle(app)
-    save(large, "11-font-150-percent-checklist.png")
-    for window in (large, win):
+    windows.append(walk(app, "font-150"))
+    QApplication.setFont(font)
+    for window in windows:
         window.worker.wait()
         window._clean = window.model.session.case_data  # screenshots only: close without asking
         window.model.pristine = True

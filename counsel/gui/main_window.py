@@ -339,6 +339,8 @@ class MainWindow(QMainWindow):
 
     def _on_result_changed(self) -> None:
         model = self.model
+        if model.result is not None and self.patient.catalog is None:
+            self.patient.set_catalog(shared_catalog())  # already loaded for this result
         self.refresh_preview(now=False)  # first, so the worker starts while the pages update
         self.patient.show_error(None if model.pristine else model.error)
         self.patient.show_recognition(model.result)
@@ -366,7 +368,7 @@ class MainWindow(QMainWindow):
             return
         check = self.leaflet_actions.release()
         self.leaflet.show_readiness(len(session.uncovered_critical(result)),
-                                    check.summary() if check is not None else "")
+                                    check.summary(codes=False) if check is not None else "")
 
     def refresh_preview(self, now: bool = False) -> None:
         self.preview.request(self.model.result, self.preview_options(), now=now)

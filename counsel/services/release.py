@@ -51,13 +51,14 @@ class ReleaseCheck:
     def calendar_unchecked(self) -> bool:
         return any(m.kind == "calendar" for m in self.missing)
 
-    def summary(self) -> str:
+    def summary(self, *, codes: bool = True) -> str:
         """'2 warnings not acknowledged (A, B); the dose calendar is not checked' (or '')."""
         parts = []
-        codes = self.warning_codes
-        if codes:
-            parts.append(f"{len(codes)} warning{'s' if len(codes) != 1 else ''} not acknowledged "
-                         f"({', '.join(codes)})")
+        pending = self.warning_codes
+        if pending:
+            listed = f" ({', '.join(pending)})" if codes else ""
+            parts.append(f"{len(pending)} warning{'s' if len(pending) != 1 else ''} not "
+                         f"acknowledged{listed}")
         if self.calendar_unchecked:
             parts.append("the dose calendar is not checked against the prescription")
         return "; ".join(parts)

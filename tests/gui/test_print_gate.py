@@ -62,7 +62,7 @@ def test_gui_refuses_save_and_print_with_an_unacknowledged_warning(
     modal_log.save_pdf_path = tmp_path / "x.pdf"
     kidney.go_to(3)
     assert "Not ready to print" in kidney.leaflet.readiness.text()
-    assert first in kidney.leaflet.readiness.text()
+    assert "1 warning not acknowledged" in kidney.leaflet.readiness.text()
     assert kidney.leaflet.show_missing_button.isVisibleTo(kidney.leaflet)
     for action in ("save_pdf", "print"):
         modal_log.calls.clear()

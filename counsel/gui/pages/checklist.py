@@ -268,17 +268,20 @@ class ChecklistPage(QWidget):
         box.setStyleSheet("QGroupBox { font-weight: 700; }")
         layout = QVBoxLayout(box)
         for warning in result.warnings:
-            text = QLabel(f"<b>{_esc(warning.code)}</b>: {_esc(warning.message)}")
+            # A plain title where the core gives one; the stable code stays for the record.
+            title = str(getattr(warning, "title", "") or warning.code)
+            text = QLabel(f"<b>{_esc(title)}</b>: {_esc(warning.message)}")
+            text.setToolTip(warning.code)
             text.setWordWrap(True)
             text.setStyleSheet("font-weight: 400;")
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             code = warning.code
-            outcome = named(QComboBox(), f"How warning {code} was dealt with")
+            outcome = named(QComboBox(), f"How the warning was dealt with: {title}")
             outcome.addItem("How was it dealt with?", "")
             for value, label in ACK_OUTCOMES.items():
                 outcome.addItem(label, value)
             outcome.setCurrentIndex(max(outcome.findData(session.ack_outcomes.get(code, "")), 0))
-            check = named(QCheckBox(f"Acknowledged ({warning.code})"), f"Acknowledge warning {warning.code}")
+            check = named(QCheckBox("Acknowledged"), f"Acknowledge warning: {title}")
             check.setStyleSheet("font-weight: 400;")
             check.setChecked(warning.code in session.acknowledged)
             check.toggled.connect(lambda on, code=code: self._on_ack_toggled(code, on))

@@ -341,11 +341,15 @@ class PatientPage(QWidget):
             self.edited.emit()
 
     def _show_amount(self) -> None:
-        text, measurable = amount_text(self.data(), getattr(self, "_catalog", None))
+        text, measurable = amount_text(self.data(), self.catalog)
         self.dose_amount.setText(text)
         self.dose_amount.setStyleSheet("" if measurable else error_style())
 
     # ------------------------------------------------------------ data in/out
+    @property
+    def catalog(self) -> Catalog | None:
+        return getattr(self, "_catalog", None)
+
     def set_catalog(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self.medicines.set_catalog(catalog)

@@ -22,7 +22,8 @@ from counsel.core.doses import mg
 from counsel.core.rules import Counselling
 from counsel.gui.widgets import hint_label, named, tone
 
-COLUMNS = ("From", "To", "Days", "Dose each time", "Amount each time", "Times a day", "At", "Daily total")
+# Short headings: at 150 % fonts the amount ("1½ tablets of 10 mg") must still fit in full.
+COLUMNS = ("From", "To", "Days", "Each dose", "Amount to take", "Times a day", "At", "Daily total")
 
 
 def _day(value: date | None) -> str:
@@ -49,7 +50,7 @@ class SchedulePage(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.checked = named(
             QCheckBox("I have &checked this calendar against the prescription"),
             "Calendar checked against the prescription",
@@ -105,6 +106,7 @@ class SchedulePage(QWidget):
             self.table.insertRow(row)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # a narrow column (large fonts) still shows it in full
                 if col in (2, 3, 5, 7):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == 7:
@@ -128,7 +130,7 @@ class SchedulePage(QWidget):
         product = f"{result.monograph.name} {rx.strength} {form.label if form else rx.form.replace('_', ' ')}"
         text = f"<b>{plan} {html.escape(product)}</b>"
         if rx.dose_mg is not None:
-            text += f", {mg(rx.dose_mg)} {rx.doses_per_day} times a day"
+            text += f", {mg(rx.dose_mg)} {rx.doses_per_day} times a day at {', '.join(rx.times)}"
         if rx.start_date is not None:
             text += f", from {_day(rx.start_date)}"
         if rx.titration is not None:
