@@ -10,4 +10,9 @@ import sys
 from counsel.__main__ import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    from counsel.cli import fast_exit
+
+    if fast_exit.applies(sys.argv[1:]):
+        fast_exit.finish(code)  # a written leaflet: skip only the interpreter's teardown
+    sys.exit(code)

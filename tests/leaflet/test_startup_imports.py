@@ -153,3 +153,32 @@ def test_database_locations_follow_the_environment(tmp_path: Path,
     assert records_db_path().name == "counsel-records.sqlite3"
     assert training_db_path().name == "training.sqlite3"
     assert records_db_path().parent == training_db_path().parent != tmp_path
+
+
+def test_fast_exit_only_for_a_plain_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    from counsel.cli import fast_exit
+
+    assert fast_exit.applies(["render", "case.json", "-o", "x.pdf"])
+    assert not fast_exit.applies(["render", "case.json", "-o", "x.pdf", "--record"])
+    assert not fast_exit.applies(["records", "list"])
+    assert not fast_exit.applies([])
+    monkeypatch.setenv("COUNSEL_FAST_EXIT", "0")
+    assert not fast_exit.applies(["render", "case.json", "-o", "x.pdf"])
+
+
+@pytest.mark.pdf
+def test_fast_exit_writes_the_same_pdf_says_everything_and_leaves_no_font_folder(
+        tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    fast = _render(tmp_path / "fast.pdf", TMPDIR=str(scratch))
+    assert list(scratch.iterdir()) == []  # WeasyPrint's weasyprint-* font folder was removed
+    assert fast == _render(tmp_path / "slow.pdf", COUNSEL_FAST_EXIT="0")
+    # An early exit (warnings not acknowledged) still prints its lines and its exit code.
+    done = subprocess.run([sys.executable, "main.py", "render",
+                           str(paths.EXAMPLES_DIR / "pregnancy.json"), "-o", str(tmp_path / "p.pdf")],
+                          capture_output=True, text=True, cwd=paths.PROJECT_ROOT, timeout=120,
+                          check=False)
+    assert done.returncode == 3
+    assert done.stderr.strip().splitlines()[-1] == "no leaflet written"
+    assert not (tmp_path / "p.pdf").exists()
