@@ -70,3 +70,15 @@ def write_case(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+# -- a real PostgreSQL server for the records/accounts tests (issue 14) --------------------------
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """One throwaway server for the session (started on first use, stopped at the end)."""
+    from tests.records.pg_server import start_server
+
+    server = start_server()
+    yield server
+    server.close()

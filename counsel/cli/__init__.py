@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("render_commands", "write the patient leaflet as a PDF"),
     "train": ("train_commands", "training mode: scripted scenarios, scoring, progress"),
     "records": ("records_commands", "counselling records: list, show, export"),
+    "users": ("users_commands", "accounts: add the first admin, list, access log"),
 }
 
 

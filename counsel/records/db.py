@@ -42,14 +42,19 @@ def refuse_url(value: str, where: str) -> None:
     if match is None:
         return
     scheme = match[1].lower()
-    what = ("PostgreSQL is not supported yet" if scheme.startswith("postgres")
-            else f"'{scheme[:20]}:' URLs are not supported")
-    raise DatabaseUnusableError(f"{where}: a database URL was given, but {what}; give the path "
-                                "of an SQLite file, e.g. /srv/counsel/counsel-records.sqlite3")
+    if scheme in ("postgres", "postgresql"):
+        # A server URL is opened by counsel.records.store, never as a file.
+        raise DatabaseUnusableError(f"{where}: a PostgreSQL URL cannot be opened as an SQLite "
+                                    "file; pass it as --db or COUNSEL_DB")
+    raise DatabaseUnusableError(f"{where}: a database URL was given, but '{scheme[:20]}:' URLs "
+                                "are not supported; give the path of an SQLite file, e.g. "
+                                "/srv/counsel/counsel-records.sqlite3, or a postgresql:// URL")
 
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
-    """$COUNSEL_DB if set, else the per-user data folder (e.g. ~/.local/share/Counsel/)."""
+    """$COUNSEL_DB if set, else the per-user data folder (e.g. ~/.local/share/Counsel/).
+
+    For a file only: counsel.records.store.default_target() also accepts a postgresql:// URL."""
     refuse_url((os.environ if env is None else env).get(ENV_VAR, ""), ENV_VAR)
     return databases.records_db_path(env)  # defined there, so the output guard needs no sqlite3
 

@@ -185,8 +185,55 @@ _V6: list[Step] = [
         BEGIN SELECT RAISE(ABORT, 'a session is never replaced: it keeps its id'); END""",
 ]
 
+_V7: list[Step] = [
+    # v7: people (counsel/records/accounts.py). An account is never deleted or renamed (records
+    # and the audit name it); its PIN/password hash and active flag may change. Every sign-in,
+    # failure, lock, switch and account change goes into an append-only access log. A record
+    # remembers the branch it was made in (for branch scopes): a new column, so not in the hash
+    # chain, but the signed-in account is (records.pharmacist).
+    """CREATE TABLE accounts (
+        username      TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        registration  TEXT NOT NULL DEFAULT '',
+        role          TEXT NOT NULL CHECK (role IN ('pharmacist', 'trainee', 'supervisor', 'admin')),
+        branch        TEXT NOT NULL DEFAULT '',
+        secret_hash   TEXT NOT NULL,
+        active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        created_at    TEXT NOT NULL,
+        created_by    TEXT NOT NULL
+    )""",
+    """CREATE TABLE access_log (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        username TEXT NOT NULL,
+        event    TEXT NOT NULL,
+        counter  TEXT NOT NULL DEFAULT '',
+        detail   TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX access_by_user ON access_log (username, id)",
+    """CREATE TRIGGER access_no_update BEFORE UPDATE ON access_log
+        BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END""",
+    """CREATE TRIGGER access_no_delete BEFORE DELETE ON access_log
+        BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END""",
+    """CREATE TRIGGER access_no_replace BEFORE INSERT ON access_log
+        WHEN EXISTS (SELECT 1 FROM access_log WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END""",
+    """CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts
+        BEGIN SELECT RAISE(ABORT, 'an account is kept: deactivate it instead'); END""",
+    """CREATE TRIGGER accounts_no_replace BEFORE INSERT ON accounts
+        WHEN EXISTS (SELECT 1 FROM accounts WHERE username = NEW.username)
+        BEGIN SELECT RAISE(ABORT, 'an account is never replaced'); END""",
+    """CREATE TRIGGER accounts_keep_name BEFORE UPDATE OF username ON accounts
+        WHEN NEW.username IS NOT OLD.username
+        BEGIN SELECT RAISE(ABORT, 'an account keeps its user name'); END""",
+    "ALTER TABLE records ADD COLUMN branch TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE sessions ADD COLUMN branch TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX records_by_branch ON records (branch)",
+]
+
 STEPS: tuple[tuple[int, list[Step]], ...] = (
-    (1, list(_V1)), (2, list(_V2)), (3, list(_V3)), (4, list(_V4)), (5, _V5), (6, _V6))
+    (1, list(_V1)), (2, list(_V2)), (3, list(_V3)), (4, list(_V4)), (5, _V5), (6, _V6),
+    (7, _V7))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -351,3 +351,4 @@ class RecordQuery:
     date_to: date | None = None
     include_superseded: bool = False
     limit: int = 500
+    branch: str | None = None  # None: every branch; "x": only records made in branch x

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
+from counsel.records import accounts as acc
+from counsel.records.accounts import AccessEvent, AccessEventKind, Account
 from counsel.records.chain import CHAINED, ChainReport, hash_for_new_row, next_id
 from counsel.records.chain import verify as verify_chains
 from counsel.records.db import connect, storage_problem, unusable
@@ -243,10 +245,11 @@ class SQLiteRepository:
 
     # -- records -------------------------------------------------------------------------------
 
-    def finish_session(self, body: RecordBody, *, actor: str) -> int:
+    def finish_session(self, body: RecordBody, *, actor: str, branch: str = "") -> int:
         with self._tx() as conn:
             self._touch(conn, body.session_id, body.finished_at)
-            record_id = self._insert(conn, body, version=1, supersedes=None, correction=None)
+            record_id = self._insert(conn, body, version=1, supersedes=None, correction=None,
+                                     branch=branch)
             conn.execute("UPDATE sessions SET status = 'finished' WHERE id = ?", (body.session_id,))
             self._log(conn, "finished", actor=actor, at=body.finished_at, record_id=record_id,
                       detail=f"session {body.session_id}")
@@ -266,16 +269,18 @@ class SQLiteRepository:
                                    "correct the latest version")
             if body.session_id != row[1]:
                 raise RecordsError(f"record {record_id}: a correction must keep its session")
+            branch = conn.execute("SELECT branch FROM records WHERE id = ?",
+                                  (record_id,)).fetchone()[0]
             new_id = self._insert(conn, body, version=int(row[0]) + 1, supersedes=record_id,
-                                  correction=correction)
+                                  correction=correction, branch=str(branch))
             self._log(conn, "corrected", actor=correction.by, at=correction.at, record_id=new_id,
                       detail=f"version {int(row[0]) + 1} replaces record {record_id}")
         log.info("record %d corrected as record %d", record_id, new_id)
         return new_id
 
     @staticmethod
-    def _insert(conn: sqlite3.Connection, body: RecordBody, *, version: int,
-                supersedes: int | None, correction: Correction | None) -> int:
+    def _insert(conn: Any, body: RecordBody, *, version: int,
+                supersedes: int | None, correction: Correction | None, branch: str = "") -> int:
         data = {**body.body_dict(), "correction": correction.to_dict() if correction else None}
         record_id = next_id(conn, "records")
         # In CHAINED["records"] order: the same values are stored and hashed (tamper evidence).
@@ -284,9 +289,9 @@ class SQLiteRepository:
                   None if body.calendar_checked is None else int(body.calendar_checked),
                   _json(data))
         conn.execute(
-            f"INSERT INTO records ({', '.join(CHAINED['records'])}, row_hash)"
-            f" VALUES ({', '.join('?' * (len(values) + 1))})",
-            (*values, hash_for_new_row(conn, "records", values)),
+            f"INSERT INTO records ({', '.join(CHAINED['records'])}, row_hash, branch)"
+            f" VALUES ({', '.join('?' * (len(values) + 2))})",
+            (*values, hash_for_new_row(conn, "records", values), branch),
         )
         return record_id
 
@@ -319,6 +324,10 @@ class SQLiteRepository:
         params: list[Any] = []
         if not query.include_superseded:
             clauses.append("NOT EXISTS (SELECT 1 FROM records c WHERE c.supersedes = r.id)")
+        if query.branch is not None:
+            # A branch scope is an exact match (a pharmacist sees their own branch only).
+            clauses.append("r.branch = ?")
+            params.append(query.branch)
         for column, value in (("patient_ref", query.patient_ref), ("drug", query.drug),
                               ("pharmacist", query.pharmacist)):
             if value.strip():
@@ -356,7 +365,7 @@ class SQLiteRepository:
     # -- audit ---------------------------------------------------------------------------------
 
     @staticmethod
-    def _log(conn: sqlite3.Connection, action: AuditAction, *, actor: str, at: datetime,
+    def _log(conn: Any, action: AuditAction, *, actor: str, at: datetime,
              record_id: int | None, detail: str) -> int:
         entry_id = next_id(conn, "audit")
         values = (entry_id, utc_text(at), actor, action, record_id, detail)  # CHAINED["audit"] order
@@ -407,3 +416,58 @@ class SQLiteRepository:
                     (record_id,)).fetchall()
         return [AuditEntry(id=r[0], at=parse_utc(r[1]), actor=r[2], action=cast(AuditAction, r[3]),
                            record_id=r[4], detail=r[5]) for r in rows]
+
+    def set_scope(self, scope: str, branch: str = "") -> None:
+        """Reading scope of this connection: a no-op on SQLite (the service filters; a file on
+        one PC has no per-person connections). PostgreSQL enforces it with row-level security."""
+        del scope, branch
+
+    def record_branch(self, record_id: int) -> str:
+        """The branch a record was made in ('' before accounts, or on a single-branch install)."""
+        with self._read() as conn:
+            row = conn.execute("SELECT branch FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"record {record_id}: not found")
+        return str(row[0])
+
+    # -- accounts (counsel/records/accounts.py: the same SQL on both engines) --------------------
+
+    def add_account(self, account: Account, secret_hash: str, *, by: str, at: datetime) -> None:
+        with self._tx() as conn:
+            if not acc.insert_account(conn, account, secret_hash, by=by):
+                raise RecordsError(f"user name '{account.username}' is already taken")
+            acc.insert_access(conn, username=account.username, event="account_added", at=at,
+                              detail=f"{account.role} by {by}")
+
+    def account(self, username: str) -> tuple[Account, str] | None:
+        """The account and its secret hash, or None."""
+        with self._read() as conn:
+            return acc.select_account(conn, username)
+
+    def accounts(self) -> list[Account]:
+        with self._read() as conn:
+            return acc.select_accounts(conn)
+
+    def update_account(self, username: str, *, by: str, at: datetime,
+                       secret_hash: str | None = None, active: bool | None = None) -> None:
+        with self._tx() as conn:
+            if not acc.update_account(conn, username, secret_hash=secret_hash, active=active):
+                raise NotFoundError(f"user {username}: no such account")
+            event: AccessEventKind = "secret_changed" if secret_hash else "deactivated"
+            if active:
+                event = "account_added"
+            acc.insert_access(conn, username=username, event=event, at=at, detail=f"by {by}")
+
+    def log_access(self, username: str, event: AccessEventKind, *, at: datetime,
+                   counter: str = "", detail: str = "") -> None:
+        with self._tx() as conn:
+            acc.insert_access(conn, username=username, event=event, at=at, counter=counter,
+                              detail=detail)
+
+    def access_log(self, username: str | None = None) -> list[AccessEvent]:
+        with self._read() as conn:
+            return acc.select_access(conn, username)
+
+    def failed_sign_ins(self, username: str) -> int:
+        with self._read() as conn:
+            return acc.failures_in_a_row(conn, username)

@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 from counsel.core.case import Case, parse_case
 from counsel.core.content import Catalog, default_catalog
 from counsel.core.rules import Counselling, counsel_case
+from counsel.records.accounts import Account
 from counsel.records.build import build_record
 from counsel.records.chain import ChainReport
 from counsel.records.db import default_db_path
@@ -56,6 +57,7 @@ from counsel.records.privacy import (
 )
 from counsel.records.repository import RecordsRepository
 from counsel.records.sqlite_repo import SQLiteRepository
+from counsel.records.store import DbTarget, describe, open_repository, resolve
 from counsel.services.outputs import check_output_path
 
 __all__ = [
@@ -174,14 +176,60 @@ class RecordsService:
         self._render = renderer or _leaflet_service_render
         # Name words per session, kept in memory only, to blank the name out of free text.
         self._names: dict[str, list[str]] = {}
+        self._actor: Account | None = None
 
     @classmethod
-    def open(cls, db_path: Path | None = None, *, clock: Clock,
+    def open(cls, db_path: DbTarget | None = None, *, clock: Clock,
              settings: RecordSettings | None = None, catalog: Catalog | None = None,
              renderer: Renderer | None = None) -> RecordsService:
-        """Open (create, migrate) the SQLite database at db_path or the default location."""
-        repo = SQLiteRepository(db_path or default_db_path())
+        """Open (create, migrate) the database: an SQLite path, a postgresql:// URL, or the
+        default ($COUNSEL_DB or the user data folder)."""
+        repo = open_repository(db_path)
         return cls(repo, clock=clock, settings=settings, catalog=catalog, renderer=renderer)
+
+    # -- who is at the counter -----------------------------------------------------------------
+
+    @property
+    def actor(self) -> Account | None:
+        """The signed-in person (None on a single PC without accounts: typed initials are used).
+
+        Set it after AccountsService.sign_in; switch user sets another; lock or sign-out sets
+        None. On PostgreSQL the connection's row-level-security scope follows it.
+        """
+        return self._actor
+
+    @actor.setter
+    def actor(self, account: Account | None) -> None:
+        self._actor = account
+        if account is None or account.role == "admin":
+            self.repo.set_scope("all")
+        elif account.role == "trainee":
+            self.repo.set_scope("none")
+        else:
+            self.repo.set_scope("branch", account.branch)
+
+    def _by(self, typed: str) -> str:
+        """Who an audit entry names: the signed-in account, else what was typed."""
+        return self.actor.username if self.actor else (_clean(typed, 20) or "?")
+
+    def _scoped(self, query: RecordQuery) -> RecordQuery | None:
+        """The query limited to what the signed-in person may see; None: nothing at all.
+
+        Trainees never see real records; pharmacists and supervisors see their branch's; admins
+        (and a single PC without accounts) see all.
+        """
+        if self.actor is None or self.actor.role == "admin":
+            return query
+        if self.actor.role == "trainee":
+            return None
+        return dataclasses.replace(query, branch=self.actor.branch)
+
+    def _may_see(self, record_id: int) -> None:
+        if self.actor is None or self.actor.role == "admin":
+            return
+        if self.actor.role == "trainee" or self.repo.record_branch(record_id) != self.actor.branch:
+            # Same words as a missing record: a scope does not reveal what exists elsewhere.
+            raise NotFoundError(f"record {record_id}: not found")
 
     @property
     def location(self) -> str:
@@ -222,7 +270,10 @@ class RecordsService:
         """Start a session for a real patient; returns its id. Training sessions are refused."""
         if training:
             raise TrainingRefusedError("training sessions are never stored in the counselling records")
-        initials = _clean(pharmacist, 20)
+        if self.actor is not None and self.actor.role == "trainee":
+            raise TrainingRefusedError("a trainee account makes no real counselling records: use "
+                                       "training mode, or ask a pharmacist to sign in")
+        initials = self.actor.username if self.actor else _clean(pharmacist, 20)
         if not initials:
             raise RecordsError("pharmacist: initials are needed to start a counselling record")
         now = self._now()
@@ -332,7 +383,7 @@ class RecordsService:
 
     def discard_session(self, session_id: str, *, by: str) -> None:
         """Drop an unwanted unfinished session (its patient data is removed; the audit notes it)."""
-        self.repo.discard_session(session_id, actor=_clean(by, 20) or "?", at=self._now())
+        self.repo.discard_session(session_id, actor=self._by(by), at=self._now())
         self._names.pop(session_id, None)
 
     def counselling_for(self, case_data: Mapping[str, Any], *, today: date,
@@ -355,26 +406,37 @@ class RecordsService:
             stored_case = strip_name(stored_case, self._names.get(session_id, []))
         body = build_record(state, result, stored_case=stored_case, finished_at=now,
                             notes=state.notes)
-        record_id = self.repo.finish_session(body, actor=state.pharmacist)
+        record_id = self.repo.finish_session(
+            body, actor=self.actor.username if self.actor else state.pharmacist,
+            branch=self.actor.branch if self.actor else "")
         self._names.pop(session_id, None)
         return record_id
 
     # -- records -------------------------------------------------------------------------------
 
     def find(self, query: RecordQuery | None = None) -> list[RecordSummary]:
-        return self.repo.find(query or RecordQuery())
+        scoped = self._scoped(query or RecordQuery())
+        return [] if scoped is None else self.repo.find(scoped)
 
     def get(self, record_id: int, *, viewed_by: str | None = None) -> Record:
-        """One record version; with viewed_by, the view is written to the audit log."""
+        """One record version; with viewed_by (or signed in), the view is written to the audit log."""
+        self._may_see(record_id)
         record = self.repo.get_record(record_id)
-        if viewed_by:
-            self.repo.log("viewed", actor=_clean(viewed_by, 20), at=self._now(), record_id=record_id)
+        if viewed_by or self.actor:
+            self.repo.log("viewed", actor=self._by(viewed_by or ""), at=self._now(),
+                          record_id=record_id)
         return record
 
     def versions(self, record_id: int) -> list[Record]:
+        self._may_see(record_id)
         return self.repo.versions(record_id)
 
     def audit(self, record_id: int | None = None) -> list[AuditEntry]:
+        if record_id is None:
+            if self.actor is not None and self.actor.role != "admin":
+                raise RecordsError("audit: the whole audit log is for admins; open one record's")
+        else:
+            self._may_see(record_id)
         return self.repo.audit(record_id)
 
     def verify(self) -> ChainReport:
@@ -387,7 +449,7 @@ class RecordsService:
         changes may hold: notes, follow_up_date (ISO date or None), patient_ref,
         points {id: {"status", "reason"}}, warnings {code: how}.
         """
-        by, why = _clean(by, 20), _clean(why, 500)
+        by, why = (self.actor.username if self.actor else _clean(by, 20)), _clean(why, 500)
         if not by or not why:
             raise RecordsError("correction: who corrects it and why are both required")
         allowed = {"notes", "follow_up_date", "patient_ref", "points", "warnings"}
@@ -395,6 +457,7 @@ class RecordsService:
         if unknown:
             raise RecordsError(f"correction: {unknown[0]}: cannot be corrected "
                                f"(allowed: {', '.join(sorted(allowed))})")
+        self._may_see(record_id)
         old = self.repo.get_record(record_id)
         now = self._now()
         update: dict[str, Any] = {}
@@ -456,10 +519,11 @@ class RecordsService:
 
     def log_print(self, record_id: int, *, by: str, detail: str = "") -> None:
         """Note in the audit log that a record's leaflet was printed or saved."""
-        self.repo.log("printed", actor=_clean(by, 20) or "?", at=self._now(), record_id=record_id,
+        self.repo.log("printed", actor=self._by(by), at=self._now(), record_id=record_id,
                       detail=detail)
 
     def check_reprint(self, record_id: int) -> ReprintCheck:
+        self._may_see(record_id)
         record = self.repo.get_record(record_id)
         mono = self.catalog.monograph(record.drug)
         current = mono.content_version if mono else "unavailable"
@@ -493,7 +557,7 @@ class RecordsService:
         version = result.monograph.content_version
         compared = {None: "no original hash", True: "identical to the original",
                     False: "differs from the original"}[identical]
-        self.repo.log("reprinted", actor=_clean(by, 20) or "?", at=self._now(), record_id=record_id,
+        self.repo.log("reprinted", actor=self._by(by), at=self._now(), record_id=record_id,
                       detail=f"content {version}; sha256 {sha}; {compared}")
         if check.content_changed:
             message = f"Reprinted with the current content ({version}), not {check.stored_version}."
@@ -510,11 +574,15 @@ class RecordsService:
         """Records as CSV or JSON text (every version by default: corrections keep originals)."""
         query = dataclasses.replace(query or RecordQuery(), include_superseded=all_versions,
                                     limit=1_000_000)
+        scoped = self._scoped(query)
+        if scoped is None:
+            raise RecordsError("export: a trainee account cannot export real records")
+        query = scoped
         records = self.repo.records(query)
         now = self._now()
         text = to_json(records, exported_at=now) if fmt == "json" else to_csv(records)
         span = f"{query.date_from or 'start'} to {query.date_to or 'now'}"
-        self.repo.log("exported", actor=_clean(by, 20) or "?", at=now, record_id=None,
+        self.repo.log("exported", actor=self._by(by), at=now, record_id=None,
                       detail=f"{fmt}, {len(records)} record versions, {span}")
         return text
 
@@ -554,7 +622,7 @@ def _writable_folder(path: Path) -> bool:
     return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
-def records_health(db_path: Path | None = None) -> RecordsHealth:
+def records_health(db_path: DbTarget | None = None) -> RecordsHealth:
     """Can this user's records database be opened, migrated, written to and verified?
 
     For `main.py --check`: healthy only when counselling would really be recorded. A missing file
@@ -562,9 +630,12 @@ def records_health(db_path: Path | None = None) -> RecordsHealth:
     not). An existing file is opened as the app opens it (so an older schema is migrated).
     """
     try:
-        path = db_path or default_db_path()
+        target = resolve(db_path)
     except RecordsError as exc:
         return RecordsHealth(False, "", str(exc))
+    if isinstance(target, str):
+        return _server_health(target)
+    path = target
     location = str(path)
     if not path.exists():
         if path.is_symlink() or not _writable_folder(path):
@@ -592,7 +663,25 @@ def records_health(db_path: Path | None = None) -> RecordsHealth:
     return RecordsHealth(True, location, detail=chains.message)
 
 
-def check_can_record(result: Counselling, *, now: datetime, db_path: Path | None = None,
+def _server_health(url: str) -> RecordsHealth:
+    location = describe(url)
+    try:
+        repo = open_repository(url)
+    except RecordsError as exc:
+        return RecordsHealth(False, location, str(exc))
+    try:
+        repo.check_writable()
+        chains = repo.verify()
+    except RecordsError as exc:
+        return RecordsHealth(False, location, str(exc))
+    finally:
+        repo.close()
+    if not chains.ok:
+        return RecordsHealth(False, location, f"{location}: records verify: {chains.message}")
+    return RecordsHealth(True, location, detail=chains.message)
+
+
+def check_can_record(result: Counselling, *, now: datetime, db_path: DbTarget | None = None,
                      pharmacist: str | None = None) -> None:
     """Before `render --record` writes the PDF: refuse (one RecordsError line) if the record
     could not be stored afterwards, so no leaflet is handed over unrecorded."""
@@ -601,7 +690,7 @@ def check_can_record(result: Counselling, *, now: datetime, db_path: Path | None
         raise RecordsError('pharmacist: missing — set "pharmacist" (initials) in the case to '
                            "record it")
     require_reference(patient_reference(_case_dict(result.case), today=now.date()))
-    repo = SQLiteRepository(db_path or default_db_path())
+    repo = open_repository(db_path)
     try:
         repo.check_writable()
     finally:
@@ -609,7 +698,7 @@ def check_can_record(result: Counselling, *, now: datetime, db_path: Path | None
 
 
 def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, *,
-                           now: datetime, db_path: Path | None = None,
+                           now: datetime, db_path: DbTarget | None = None,
                            acknowledged: frozenset[str] | set[str] = frozenset(),
                            today: date | None = None, pharmacist: str | None = None,
                            store_full_names: bool = False) -> int:

@@ -24,7 +24,8 @@ from counsel.services.records import RecordSettings, RecordsService, records_hea
 from tests.conftest import TODAY, load_example
 from tests.records.conftest import FakeClock, counsel_and_finish
 
-URL = "postgresql://counsel:s3cret@db.example/counsel"
+# Port 1 on loopback: nothing listens there, so the server is refused at once.
+URL = "postgresql://counsel:s3cret@127.0.0.1:1/counsel"
 
 
 def _codes(case: Path) -> str:
@@ -39,20 +40,21 @@ def _one_line(err: str) -> str:
 
 # -- a database URL is not a file --------------------------------------------------------------
 
-def test_a_database_url_in_counsel_db_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+def test_an_unreachable_server_url_in_counsel_db_is_one_line(tmp_path, monkeypatch, capsys):
+    """COUNSEL_DB=postgresql://… selects the server (issue 14); one that is down is one line."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COUNSEL_DB", URL)
     assert run(["records", "list"], today=TODAY) == 2
     err = _one_line(capsys.readouterr().err)
-    assert "COUNSEL_DB" in err and "PostgreSQL is not supported yet" in err
-    assert "s3cret" not in err  # a URL can carry a password: never echoed
+    assert "records server unreachable" in err and "127.0.0.1:1" in err
+    assert "s3cret" not in err and "***" in err  # a URL can carry a password: never echoed
     assert run(["records", "list", "--db", "mysql://x@y/z"], today=TODAY) == 2
     assert "'mysql:' URLs are not supported" in _one_line(capsys.readouterr().err)
     monkeypatch.setenv("COUNSEL_TRAINING_DB", URL)
     assert run(["train", "progress"], today=TODAY) == 2
     assert "PostgreSQL is not supported yet" in _one_line(capsys.readouterr().err)
     assert list(tmp_path.iterdir()) == []  # no relative "postgresql:" file or folder was made
-    with pytest.raises(DatabaseUnusableError, match="PostgreSQL"):
+    with pytest.raises(RecordsError, match="records server unreachable"):
         RecordsService.open(clock=FakeClock())
 
 
@@ -88,7 +90,7 @@ def test_render_record_checks_the_database_before_writing_the_pdf(tmp_path, monk
     err = _one_line(capsys.readouterr().err)
     assert code == 2, err
     assert not out.exists()  # nothing handed over that could not be recorded
-    expected = {"damaged": "not a database", "url": "PostgreSQL",
+    expected = {"damaged": "not a database", "url": "records server unreachable",
                 "no-reference": "patient reference"}[problem]
     assert expected in err
 
@@ -309,7 +311,8 @@ def test_health_reports_an_unusable_database(tmp_path, clock, renderer, kidney_c
     assert not health.ok and "records id 1" in health.problem
     monkeypatch.setenv("COUNSEL_DB", URL)
     health = records_health()
-    assert not health.ok and "PostgreSQL" in health.problem
+    assert not health.ok and "records server unreachable" in health.problem
+    assert "s3cret" not in health.problem and "s3cret" not in health.location
 
 
 def test_render_record_absence_case_still_records(tmp_path):
