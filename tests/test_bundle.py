@@ -92,6 +92,24 @@ def test_bundle_health_check(binary: Path, tmp_path: Path) -> None:
     assert report["first_preview_s"] > 0
 
 
+def test_bundle_without_a_command_opens_the_app(binary: Path, tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen",
+           "XDG_RUNTIME_DIR": str(tmp_path), "COUNSEL_DB": str(tmp_path / "records.sqlite3"),
+           "COUNSEL_TRAINING_DB": str(tmp_path / "training.sqlite3")}
+    proc = subprocess.Popen([str(binary)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        proc.wait(timeout=8)
+    except subprocess.TimeoutExpired:  # still running after 8 s: no crash
+        # The records database is opened only once the window is shown (counsel.gui.app.start).
+        shown = (tmp_path / "records.sqlite3").exists()
+        proc.terminate()
+        err = proc.communicate(timeout=30)[1]
+        assert shown and "Traceback" not in err, err[-2000:]
+        return
+    raise AssertionError(f"the app exited with {proc.returncode}: {proc.communicate()[1][-2000:]}")
+
+
 def test_bundle_bad_input_is_one_line(binary: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text('{"patient": {"age": -5}}', encoding="utf-8")
     proc = run(binary, tmp_path, "checklist", "bad.json")

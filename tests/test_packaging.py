@@ -257,6 +257,29 @@ def test_installed_health_check(installed: Installed) -> None:
     assert report["first_preview_s"] > 0
 
 
+def _stays_open(cmd: list[str], cwd: Path, env: dict[str, str], seconds: float = 6) -> str:
+    """Start the desktop app; it must still be running after `seconds` (a crash exits early)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        # The records database is opened only once the window is shown (counsel.gui.app.start).
+        shown = Path(env["COUNSEL_DB"]).exists()
+        proc.terminate()
+        err = proc.communicate(timeout=30)[1]
+        assert shown, f"the window never came up: {err[-2000:]}"
+        return err
+    err = proc.communicate()[1]
+    raise AssertionError(f"the app exited with {proc.returncode}: {err[-2000:]}")
+
+
+@pytest.mark.slow
+def test_installed_counsel_without_a_command_opens_the_app(installed: Installed) -> None:
+    err = _stays_open([str(installed.venv / "bin" / "counsel")], installed.work, installed.env)
+    assert "Traceback" not in err
+
+
 @pytest.mark.slow
 def test_installed_counsel_without_arguments_and_display_says_what_to_do(installed: Installed) -> None:
     env = {k: v for k, v in installed.env.items() if k != "QT_QPA_PLATFORM"}
