@@ -29,6 +29,8 @@ class Source(_Strict):
     title: str = Field(min_length=3)
     url: str = Field(pattern=r"^https?://")
     confidence: Literal["H", "M", "L"]
+    # A product label or national service of one region: listed only on that region's leaflets.
+    region: Literal["us", "uk"] | None = None
 
 
 class ChildRule(_Strict):
@@ -94,6 +96,13 @@ class Section(_Strict):
     ]
 
 
+class PriorityRule(_Strict):
+    """A higher place in the leaflet's key warnings box when the patient's facts match."""
+
+    when: When
+    priority: int = Field(ge=0, le=100)
+
+
 class Point(_Strict):
     """One checklist point: what to say, what prints, why it matters, when it applies."""
 
@@ -113,6 +122,19 @@ class Point(_Strict):
                     "ranges: a population range on a leaflet reads as a suggested dose)",
     )
     applies: When | None = Field(default=None, description="Omitted: applies to every case")
+    stopping_text: list[str] | None = Field(
+        default=None, min_length=1,
+        description="Printed instead of patient_text when the patient is coming off baclofen on "
+                    "a taper calendar: no start or dose-rise wording reaches them",
+    )
+    priority: int = Field(
+        default=50, ge=0, le=100,
+        description="Place in the key warnings box: higher first (ties keep the monograph order)",
+    )
+    priority_if: list[PriorityRule] = Field(
+        default_factory=list,
+        description="Raise the priority for this patient: the highest matching rule wins",
+    )
     sources: list[str] = Field(min_length=1)
 
     @field_validator("prompt", "why")
@@ -121,9 +143,11 @@ class Point(_Strict):
         _check_placeholders(value)
         return value
 
-    @field_validator("patient_text")
+    @field_validator("patient_text", "stopping_text")
     @classmethod
-    def _text_placeholders(cls, value: list[str]) -> list[str]:
+    def _text_placeholders(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
         for i, line in enumerate(value, start=1):
             if not line.strip():
                 raise ValueError("a sentence is blank")

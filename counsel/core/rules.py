@@ -117,6 +117,19 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def is_stopping(case: Case) -> bool:
+    """Coming off baclofen on a taper calendar: points print their `stopping_text` (no start or
+    dose-rise wording). A plan "stop" with no taper keeps the usual text: the patient keeps the
+    current dose until there is a plan to lower it slowly (stop_needs_plan)."""
+    return case.prescription.taper is not None
+
+
+def _text_for(case: Case, point: Point) -> list[str]:
+    if point.stopping_text is not None and is_stopping(case):
+        return point.stopping_text
+    return point.patient_text
+
+
 def select_points(case: Case, mono: Monograph, facts: Facts) -> tuple[SectionResult, ...]:
     """The applicable points, grouped by section in the monograph's order."""
     rules = mono.regions[case.region]
@@ -134,7 +147,7 @@ def select_points(case: Case, mono: Monograph, facts: Facts) -> tuple[SectionRes
             point=point,
             reasons=tuple(reasons),
             prompt=_fill(point.prompt, values),
-            patient_text=tuple(_fill(t, values) for t in point.patient_text),
+            patient_text=tuple(_fill(t, values) for t in _text_for(case, point)),
             why=_fill(point.why, values),
         ))
     return tuple(

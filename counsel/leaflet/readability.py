@@ -15,7 +15,8 @@ MAX_GRADE = 8.0
 # Not prose: ids, names, tables, dates and metadata (names would score as long "words").
 _SKIP = {"id", "kind", "lang", "title", "paper", "training_text", "footer", "running", "sources",
          "rows", "times", "name", "pharmacy_name", "pharmacy_phone", "pharmacy_address", "date",
-         "prescriber", "given"}
+         "prescriber", "given", "provenance", "source_titles", "carer", "pump", "contacts",
+         "syringe"}
 
 
 def _sentence(text: str) -> str:

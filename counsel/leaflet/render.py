@@ -27,12 +27,22 @@ def case_text_fields(result: Counselling) -> Iterator[tuple[str, str]]:
     yield "pharmacy.address", case.pharmacy.address
     yield "pharmacist", case.pharmacist
     yield "notes", case.notes
+    carer = case.patient.carer
+    if carer is not None:
+        yield "patient.carer.name", carer.name
+        yield "patient.carer.relationship", carer.relationship
+    pump = case.prescription.pump
+    if pump is not None:
+        yield "prescription.pump.clinic_name", pump.clinic_name
+        yield "prescription.pump.clinic_phone", pump.clinic_phone
+        yield "prescription.pump.out_of_hours_phone", pump.out_of_hours_phone
 
 
 def check_printable(result: Counselling, view: LeafletView) -> None:
     """Refuse (one line) text that would print as empty boxes: no installed font has it."""
     fields = [*case_text_fields(result), *(("leaflet text", s) for s in prose(view)),
-              ("footer", view.footer)]
+              ("provenance", view.provenance),
+              *(("sources", title) for title in view.source_titles)]
     missing = missing_glyphs(fields)
     if missing:
         first = missing[0]

@@ -58,8 +58,8 @@ def test_uk_timetable_uses_24_hour_clock_and_uk_dates(leaflets: dict[str, Render
 
 def test_liquid_timetable_gives_ml_and_concentration(leaflets: dict[str, Rendered]) -> None:
     text = leaflets["child-oral-liquid"].text
-    assert "Morning 07:00 2.5 mg 2.5 mL of 5 mg/5 mL liquid" in text
-    assert "Night 21:00 2.5 mg" in text
+    assert "Morning 07:00 Give 2.5 mL 2.5 mg of 5 mg/5 mL liquid" in text  # mL first (issue 10)
+    assert "Night 21:00 Give 2.5 mL" in text
     assert "oral syringe" in text
 
 
@@ -94,7 +94,7 @@ def test_no_calendar_without_a_titration_or_taper(leaflets: dict[str, Rendered])
 
 def test_pump_patient_gets_no_oral_timetable(leaflets: dict[str, Rendered]) -> None:
     lf = leaflets["intrathecal-pump"]
-    assert "Your pump clinic sets your dose." in lf.text
+    assert "The pump clinic sets the dose." in lf.text
     assert "How much to take" not in lf.text
     assert "Never miss a pump refill appointment" in lf.text
     assert "Next pump refill: 12 January 2027 at the Spinal Clinic." in lf.text
@@ -151,20 +151,37 @@ def test_notes_follow_up_and_wallet_card(leaflets: dict[str, Rendered]) -> None:
     assert "Your next check-up is on Monday, December 21, 2026." in leaflets[STANDARD].text
     assert "I take baclofen — do not stop it suddenly" in last
     assert "Name: Maria Lopez" in last
-    assert "Dose: 5 mg at 8:00 AM, 2:00 PM and 8:00 PM, going up step by step to 20 mg." in last
-    later = leaflets["driver-who-drinks"].pages[-1]  # starts the day after the leaflet is given
-    assert "Dose: From Tue, Nov 24: 10 mg at 7:00 AM, 1:00 PM and 7:00 PM, going up" in later
+    # The card states the plan, never a dose that will be wrong at the next step.
+    assert "Dose: Going up step by step; check the calendar in the leaflet." in last
+    assert "Dose: 5 mg" not in last
+    assert "If found unwell: risk of baclofen withdrawal. I take baclofen. Tell the ambulance " \
+        "crew." in last
     assert "Pharmacy: Riverside Pharmacy, (555) 010-2030" in last
 
 
-def test_footer_on_every_page(leaflets: dict[str, Rendered]) -> None:
-    version = default_catalog().monograph("baclofen").content_version  # type: ignore[union-attr]
+def test_page_numbers_on_every_page_and_provenance_once_at_the_end(
+        leaflets: dict[str, Rendered]) -> None:
+    mono = default_catalog().monograph("baclofen")
+    assert mono is not None
     for name, lf in leaflets.items():
         pages = lf.pages
         for i, page in enumerate(pages, 1):
             assert f"Page {i} of {len(pages)}" in page, name
-            assert f"content {version}" in page and "next review" in page, name
-            assert "Sources:" in page, name
+        # Content version, review dates and sources in words: once, on the last page only.
+        assert lf.text.count(f"content version {mono.content_version}") == 1, name
+        assert f"content version {mono.content_version}" in pages[-1], name
+        assert lf.text.count("Based on:") == 1 and "Based on:" in pages[-1], name
+        assert "Sources:" not in lf.text and "US-TAB" not in lf.text, name  # no codes
+
+
+def test_source_list_in_words_matches_the_region(leaflets: dict[str, Rendered]) -> None:
+    mono = default_catalog().monograph("baclofen")
+    assert mono is not None
+    titles = {s.id: s.title for s in mono.sources}
+    uk, us = leaflets["taper-no-benefit"], leaflets[STANDARD]
+    assert titles["NHS"] in uk.text and titles["US-TAB"] not in uk.text  # no US labels in the UK
+    assert titles["US-TAB"] in us.text and titles["NHS"] not in us.text
+    assert titles["OZB"] not in uk.text
 
 
 def test_footer_sources_are_those_of_the_printed_points(leaflets: dict[str, Rendered]) -> None:
@@ -216,9 +233,15 @@ def test_large_print_is_at_least_16_pt_with_bigger_headings(variants: dict[str, 
                                                             leaflets: dict[str, Rendered]) -> None:
     for lf in (variants["large"], leaflets["older-adult-kidney"]):  # option, and patient.large_print
         assert lf.view.large_print
-        assert min(_body_sizes(lf)) >= 16.0
         sizes = _text_sizes(lf)
-        assert sizes["Your doses"] >= 20.0
+        # Every line (running header, page numbers, table headings, card, end matter) >= 14 pt;
+        # the leaflet's text itself stays at 16 pt.
+        assert min(sizes.values()) >= 14.0, min(sizes.items(), key=lambda kv: kv[1])
+        for text in ("When", "Dose", "How much to take", "Page 1 of"):
+            assert min(v for k, v in sizes.items() if k.startswith(text)) >= 14.0, text
+        body = [v for k, v in sizes.items() if k.startswith(("Take each dose", "If you forget"))]
+        assert body and min(body) >= 16.0
+        assert sizes["Your doses"] >= 18.0
         assert 'class="large-print' in lf.html
     assert "font-style: italic" not in (variants["large"].html)
 

@@ -48,7 +48,9 @@ def test_timetable_rows_for_each_dose_time() -> None:
 
 def test_liquid_amounts_in_ml_with_concentration() -> None:
     view = view_for(prescription={"form": "oral_solution", "strength": "10 mg/5 mL", "dose_mg": 5})
-    assert view.doses.rows[0].amount == "2.5 mL of 10 mg/5 mL liquid"
+    # Liquids lead with the volume to measure; the mg and the concentration follow.
+    assert view.doses.rows[0].mg == "Take 2.5 mL"
+    assert view.doses.rows[0].amount == "5 mg of 10 mg/5 mL liquid"
     assert view.header.medicine == "Baclofen oral solution (liquid), 10\u00a0mg in 5\u00a0mL"
 
 
@@ -88,7 +90,7 @@ def test_long_plans_switch_to_period_rows() -> None:
 def test_stop_without_taper_keeps_the_current_dose_until_a_plan() -> None:
     view = view_for(prescription={"plan": "stop"})
     assert view.doses.rows[0].mg == "10 mg"
-    assert "until your prescriber gives you a plan" in view.doses.intro[0]
+    assert "until the doctor gives you a plan" in view.doses.intro[0]
     assert view.calendar is None
 
 
@@ -98,8 +100,9 @@ def test_pump_has_no_timetable_and_a_pump_wallet_card() -> None:
     assert view.doses.pump and not view.doses.rows
     assert view.calendar is None
     assert "pump clinic sets" in view.wallet.dose
-    assert [i.title for i in view.key_warnings][:1] == ["Alcohol adds to drowsiness"]
-    assert any("refill" in i.title for i in view.key_warnings)
+    # Ranked for this patient: the pump refill leads; alcohol (a non-drinker) does not.
+    assert [i.title for i in view.key_warnings][:1] == ["Keep every refill appointment"]
+    assert "Alcohol adds to drowsiness" in [i.title for i in view.key_warnings][1:]
 
 
 def test_key_warnings_print_once() -> None:
