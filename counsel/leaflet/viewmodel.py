@@ -50,6 +50,12 @@ TOPIC_ORDER: tuple[str, ...] = (
 _COUNT_WORDS = {1: "once a day", 2: "twice a day", 3: "3 times a day", 4: "4 times a day",
                 5: "5 times a day", 6: "6 times a day"}
 
+# The key warnings box prints whole (never split across pages) up to this much text; a longer
+# box (a dialysis patient on several sedatives) would push everything after the timetable to
+# page 2 and leave page 1 half blank, so it may continue between two of its warnings instead.
+KEY_BOX_WHOLE_CHARS = 2000
+KEY_BOX_WHOLE_CHARS_LARGE = 1000
+
 CALENDAR_FACTS = frozenset({"has_titration", "has_taper"})
 # Pictograms printed beside (never instead of) a point's text: resources/icons/<name>.svg.
 PICTOGRAMS: dict[str, str] = {
@@ -204,6 +210,7 @@ class LeafletView:
     header: Header
     doses: Doses
     key_warnings: tuple[Item, ...]
+    key_box_splits: bool  # too long to fit under the timetable: may continue between its items
     calendar: Calendar | None
     sections: tuple[LeafletSection, ...]
     closing: LeafletSection | None  # the check-ups section, printed beside the wallet card
@@ -273,6 +280,7 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
                   f"{long_date(mono.review_due, loc)}.")
     title = f"{mono.name} leaflet" + (f" for {name}" if name else "")
     doses = _doses(result, loc, how_to_section, voice, today)
+    key_items = tuple(_key_item(p, pump_lines) for p in key_points)
     return LeafletView(
         lang=loc.tag,
         title=title,
@@ -295,7 +303,9 @@ def build_view(result: Counselling, options: LeafletOptions, *, today: date) -> 
             pump=pump_lines,
         ),
         doses=doses,
-        key_warnings=tuple(_key_item(p, pump_lines) for p in key_points),
+        key_warnings=key_items,
+        key_box_splits=sum(len(" ".join(i.lines)) for i in key_items) > (
+            KEY_BOX_WHOLE_CHARS_LARGE if large else KEY_BOX_WHOLE_CHARS),
         calendar=calendar,
         sections=tuple(sections),
         closing=closing,
