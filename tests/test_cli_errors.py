@@ -186,3 +186,31 @@ def test_a_multi_line_or_huge_error_message_is_folded_into_one_line(monkeypatch,
     assert code == 2
     line = _one_line(err)
     assert line.startswith("error: first second yyy") and line.endswith("…")
+
+
+def test_health_check_with_broken_content_is_one_line_not_a_hang(monkeypatch, capsys):
+    # Found while probing: with broken content, `--check` waited forever on an error dialog that
+    # nobody can see offscreen. Now the content is checked first, before any window.
+    import counsel.__main__ as entry
+    import counsel.core.content as content
+    from counsel.core.errors import ContentError
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ContentError("resources/monographs/baclofen.yaml", "regions.us.max_daily_mg",
+                           "missing (required)")
+
+    def no_window(argv: Any) -> int:
+        raise AssertionError("the window must not be built with broken content")
+
+    import counsel.gui.app as gui_app
+
+    monkeypatch.setattr(content, "load_catalog", broken)
+    monkeypatch.setattr(gui_app, "main", no_window)
+    content.default_catalog.cache_clear()
+    try:
+        assert entry.main(["--check"]) == 1
+    finally:
+        content.default_catalog.cache_clear()
+    err = capsys.readouterr().err
+    assert _one_line(err) == ("counsel --check: content: resources/monographs/baclofen.yaml: "
+                              "regions.us.max_daily_mg: missing (required)")
