@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -51,6 +51,7 @@ class PointCard(QFrame):
     """One checklist point: what to say, the patient's wording, why it applies, and its mark."""
 
     marked = Signal(str, str, str)
+    advance = Signal(object)  # this card, marked by key: the page moves on to the next one
 
     def __init__(self, point: SelectedPoint, mark: PointMark, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +98,26 @@ class PointCard(QFrame):
         self._apply(mark)
         self.group.buttonToggled.connect(self._on_toggled)
         self.reason.editingFinished.connect(self._emit)
+        # Counter speed: D discussed, U understood, N not discussed, on the focused card (the
+        # reason field keeps its letters: a line edit takes printable keys before shortcuts).
+        for key, status in (("D", "discussed"), ("U", "understood"), ("N", "not_discussed")):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda status=status: self.key_mark(status))
+
+    def key_mark(self, status: MarkStatus) -> None:
+        """Mark by key; a skipped point asks for its reason, the others move on."""
+        if status == "not_discussed":
+            self.buttons[status].setChecked(True)
+            self.reason.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        self.set_status(status)
+        self.advance.emit(self)
+
+    def focus_mark(self) -> None:
+        """Keyboard focus on this card's marks (the checked one, as Tab would enter the group)."""
+        button = self.buttons[self.status()]
+        button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def status(self) -> str:
         for status, button in self.buttons.items():
@@ -143,6 +164,12 @@ class ChecklistPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Checklist progress")
+        self.must_say = named(QLabel(), "Must say")
+        self.must_say.setWordWrap(True)
+        self.must_say.setTextFormat(Qt.TextFormat.RichText)
+        self.must_say.setStyleSheet("QLabel { border: 1px solid palette(mid); border-radius: 4px;"
+                                    " padding: 6px; background: palette(base); color: palette(text); }")
+        self.must_say.hide()
         self.empty = hint_label(
             "The checklist appears once the patient and prescription in step 1 are complete and valid."
         )
@@ -156,6 +183,7 @@ class ChecklistPage(QWidget):
         self.notes.setMaximumHeight(80)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.must_say)
         layout.addWidget(self.empty)
         layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.content)
@@ -244,6 +272,7 @@ class ChecklistPage(QWidget):
             for point in section.points:
                 card = PointCard(point, session.mark_of(point.id))
                 card.marked.connect(self.mark_changed)
+                card.advance.connect(self._advance_from)
                 self._cards[point.id] = card
                 self.content_layout.addWidget(card)
         self._chain_tab_order()
@@ -295,6 +324,18 @@ class ChecklistPage(QWidget):
             layout.addWidget(text)
             layout.addLayout(row)
         return box
+
+    def _advance_from(self, card: PointCard) -> None:
+        """After a key mark, the next point still to do gets the keyboard (and comes into view)."""
+        cards = list(self._cards.values())
+        index = cards.index(card)
+        later = cards[index + 1:]
+        target = next((c for c in later if c.status() == "pending"), later[0] if later else None)
+        if target is None:
+            self.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        target.focus_mark()
+        _ensure_visible(self, target)
 
     def acknowledge(self, code: str, outcome: str) -> None:
         """Acknowledge a warning with an outcome id (as choosing it in the list does)."""
@@ -355,6 +396,39 @@ class ChecklistPage(QWidget):
                 f"<b>{unacked}</b> warning(s) to acknowledge" if unacked else "all warnings acknowledged"
             )
         self.summary.setText(" · ".join(parts))
+        self._show_must_say(result, session)
+
+    def _show_must_say(self, result: Counselling, session: CounsellingSession) -> None:
+        """The few things this patient must hear, one line each, ticked off as they are covered;
+        the full cards follow below. Keys on a card: D discussed, U understood, N not discussed."""
+        lines = must_say_lines(result, session)
+        if not lines:
+            self.must_say.hide()
+            return
+        items = "".join(f"<li>{'✓ ' if done else ''}{_esc(text)}</li>" for text, done in lines)
+        self.must_say.setText("<b>Must say</b> (on a card: D discussed, U understood, N not "
+                              f"discussed)<ul style='margin: 2px 0 0 -20px'>{items}</ul>")
+        self.must_say.show()
+
+
+MUST_SAY_MAX = 8
+
+
+def must_say_lines(result: Counselling, session: CounsellingSession) -> list[tuple[str, bool]]:
+    """Warnings to act on, then the critical points, as one-line prompts (at most MUST_SAY_MAX)."""
+    lines: list[tuple[str, bool]] = []
+    for warning in result.warnings:
+        if getattr(warning, "severity", "") == "info":
+            continue
+        title = str(getattr(warning, "title", "") or warning.code)
+        lines.append((f"Warning: {title}", warning.code in session.acknowledged))
+    for point in result.points:
+        if point.point.critical:
+            lines.append((point.point.title, session.mark_of(point.id).covered))
+    if len(lines) > MUST_SAY_MAX:
+        rest = len(lines) - MUST_SAY_MAX + 1
+        lines = [*lines[:MUST_SAY_MAX - 1], (f"… and {rest} more critical items below", False)]
+    return lines
 
 
 def _ensure_visible(page: QWidget, widget: QWidget) -> None:
