@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,10 @@ from counsel.core.monograph import Monograph
 
 M = TypeVar("M", bound=BaseModel)
 MAX_CONTENT_BYTES = 5_000_000  # the monograph is ~60 kB; anything this big is not content
+# The texts the rules engine fills with str.format_map (counsel.core.rules); their template
+# syntax is checked by the Point model. Everywhere else a {name} would print as written.
+TEMPLATED_FIELDS = frozenset({"prompt", "patient_text", "stopping_text", "why"})
+_PLACEHOLDER_LIKE_RE = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_.]*\}(?!\})")
 
 
 def _key_path(loc: tuple[int | str, ...], raw: Any) -> str:
@@ -58,7 +63,7 @@ def load_model(path: Path, model: type[M]) -> M:
     try:
         # strict: `max_daily_mg: "80"` or `critical: yes-please` is a mistake, not a value to coerce
         # (ints are still accepted where a decimal is expected).
-        return model.model_validate(raw, strict=True)
+        validated = model.model_validate(raw, strict=True)
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = " ".join(str(err["msg"]).removeprefix("Value error, ").split())
@@ -73,6 +78,26 @@ def load_model(path: Path, model: type[M]) -> M:
         if not key and ": " in msg:
             key, msg = msg.split(": ", 1)
         raise ContentError(shown, key, msg) from None
+    _check_untemplated(raw, shown)
+    return validated
+
+
+def _check_untemplated(raw: Any, shown: str) -> None:
+    """A {name} outside the filled fields would reach a patient or pharmacist as written."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(raw, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, (*where, str(k))) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*where, str(i))) for i, v in enumerate(node))
+        elif isinstance(node, str) and not TEMPLATED_FIELDS.intersection(where):
+            found = _PLACEHOLDER_LIKE_RE.search(node)
+            if found:
+                raise ContentError(
+                    shown, _key_path(tuple(int(p) if p.isdigit() else p for p in where), raw),
+                    f"'{found[0][:40]}' would print as written: placeholders are filled only in "
+                    f"{', '.join(sorted(TEMPLATED_FIELDS))}")
 
 
 def _display(path: Path) -> str:

@@ -86,6 +86,10 @@ def _wrong_type_bool(data: Any) -> None:
     data["points"][0]["critical"] = "yes"
 
 
+def _title_placeholder(data: Any) -> None:
+    data["points"][0]["title"] = "About {drug}"
+
+
 def _missing_key(data: Any) -> None:
     del data["regions"]["uk"]["max_daily_mg"]
 
@@ -134,6 +138,9 @@ MUTATIONS: list[tuple[str, Callable[[Path], None], str]] = [
     ("YAML syntax", lambda r: _sub(r, MONOGRAPH, r"^drug: baclofen$", "drug: [baclofen"),
      "baclofen.yaml: not valid YAML (line"),
     ("missing file", lambda r: (r / MEDICINES).unlink(), "medicines.yaml: file not found"),
+    ("placeholder where nothing is filled", lambda r: _edit_data(r, MONOGRAPH, _title_placeholder),
+     ".title: '{drug}' would print as written: placeholders are filled only in patient_text, "
+     "prompt, stopping_text, why"),
 ]
 
 
