@@ -155,6 +155,9 @@ class PostgresRepository(SQLiteRepository):
             raw.close()
             raise DatabaseUnusableError(f"{self.location}: cannot set up the records server "
                                         f"({_first_line(exc)})") from None
+        except BaseException:
+            raw.close()  # e.g. a schema newer than this app: refused, connection not leaked
+            raise
         self._conn = PgConnection(raw)  # type: ignore[assignment]
 
     # -- plumbing ------------------------------------------------------------------------------

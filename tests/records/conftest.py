@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -58,17 +59,41 @@ def renderer() -> FakeRenderer:
     return FakeRenderer()
 
 
+ENGINES = ["sqlite", "postgresql"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Issue 14: a test that only talks to the service (never to the SQLite file itself) runs
+    on both engines, so the SQLite and PostgreSQL stores cannot drift apart."""
+    own = set(inspect.signature(metafunc.function).parameters)
+    if own & {"service", "named_service"} and "db_path" not in own:
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
 @pytest.fixture
-def service(db_path: Path, clock: FakeClock, renderer: FakeRenderer) -> Iterator[RecordsService]:
-    svc = RecordsService.open(db_path, clock=clock, renderer=renderer)
+def engine(request: pytest.FixtureRequest) -> str:
+    """'sqlite' unless the test was parametrised over both engines."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def _target(request: pytest.FixtureRequest, db_path: Path, engine: str) -> Any:
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()
+    return db_path
+
+
+@pytest.fixture
+def service(request: pytest.FixtureRequest, db_path: Path, engine: str, clock: FakeClock,
+            renderer: FakeRenderer) -> Iterator[RecordsService]:
+    svc = RecordsService.open(_target(request, db_path, engine), clock=clock, renderer=renderer)
     yield svc
     svc.close()
 
 
 @pytest.fixture
-def named_service(db_path: Path, clock: FakeClock,
+def named_service(request: pytest.FixtureRequest, db_path: Path, engine: str, clock: FakeClock,
                   renderer: FakeRenderer) -> Iterator[RecordsService]:
-    svc = RecordsService.open(db_path, clock=clock, renderer=renderer,
+    svc = RecordsService.open(_target(request, db_path, engine), clock=clock, renderer=renderer,
                               settings=RecordSettings(store_full_names=True))
     yield svc
     svc.close()

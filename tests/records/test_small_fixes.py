@@ -171,7 +171,8 @@ def test_records_csv_neutralises_formulas(service, kidney_case):
 
 # -- full disk and read-only: advice, not "restore a backup" -----------------------------------
 
-def test_a_full_disk_while_saving_says_free_space(service, kidney_case):
+def test_a_full_disk_while_saving_says_free_space(db_path, service, kidney_case):
+    del db_path  # SQLite's own page limit: this one runs on the SQLite engine only
     conn = service.repo._conn  # type: ignore[attr-defined]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own SQLITE_FULL, for real

@@ -1,0 +1,131 @@
+"""Issue 14 on a real PostgreSQL server: concurrent counters, the database's own refusals, RLS."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+
+from counsel.records.pg_migrations import APP_ROLE
+from counsel.records.store import open_repository
+from counsel.services.records import RecordsService
+from tests.conftest import load_example
+from tests.records.conftest import FakeClock, FakeRenderer, counsel_and_finish
+
+
+def _counter(url: str, counter: int, count: int) -> list[int]:
+    """One counter (its own process and connection) recording `count` leaflets."""
+    clock = FakeClock(datetime(2026, 11, 23, 9, tzinfo=UTC) + timedelta(hours=counter))
+    service = RecordsService.open(url, clock=clock, renderer=FakeRenderer())
+    try:
+        case = load_example("older-adult-kidney.json")
+        return [counsel_and_finish(service, case, pharmacist=f"C{counter}")[1]
+                for _ in range(count)]
+    finally:
+        service.close()
+
+
+def _login_role(pg_server: Any, url: str, name: str) -> str:
+    """A counter's login role: a member of counsel_app, nothing more."""
+    pg_server.sql(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}')"
+                  f" THEN CREATE ROLE {name} LOGIN IN ROLE {APP_ROLE}; END IF; END $$")
+    return url.replace("counsel_owner@", f"{name}@")
+
+
+def test_four_counters_record_25_leaflets_each_into_one_server(pg_server):
+    url = pg_server.new_database()
+    open_repository(url).close()  # migrated once by the owner; the counters log in as the app role
+    app_url = _login_role(pg_server, url, "counter_app")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        ids = pool.starmap(_counter, [(app_url, n, 25) for n in range(4)])
+    flat = sorted(i for batch in ids for i in batch)
+    assert flat == list(range(1, 101))  # exactly 100 records, none lost, none doubled
+    service = RecordsService.open(url, clock=FakeClock())
+    try:
+        report = service.verify()
+        assert report.ok and report.counts == {"records": 100, "audit": 100}, report.message
+        assert {r.pharmacist for r in service.find()} == {"C0", "C1", "C2", "C3"}
+    finally:
+        service.close()
+
+
+def test_the_application_role_cannot_update_delete_or_truncate_a_record(pg_server, kidney_case):
+    url = pg_server.new_database()
+    app_url = _login_role(pg_server, url, "counter_rw")
+    owner = RecordsService.open(url, clock=FakeClock(), renderer=FakeRenderer())
+    owner.close()
+    service = RecordsService.open(app_url, clock=FakeClock(), renderer=FakeRenderer())
+    try:
+        _, record_id = counsel_and_finish(service, kidney_case)  # the app role may add records
+    finally:
+        service.close()
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        for statement in ("UPDATE records SET patient_ref = 'ZZ'", "DELETE FROM records",
+                          "TRUNCATE records", "UPDATE audit SET actor = 'ZZ'", "DELETE FROM audit",
+                          "DELETE FROM access_log"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)  # type: ignore[arg-type]
+        assert conn.execute("SELECT count(*) FROM records").fetchone() == (1,)
+    # Even the owner (who has every privilege) is stopped by the triggers.
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in ("UPDATE records SET patient_ref = 'ZZ'", "DELETE FROM records",
+                          "TRUNCATE records CASCADE", "DELETE FROM audit"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                conn.execute(statement)  # type: ignore[arg-type]
+        row = conn.execute("SELECT patient_ref FROM records WHERE id = %s", (record_id,)).fetchone()
+        assert row == ("GW1948",)
+
+
+def test_a_trainee_connection_sees_no_real_records_by_row_level_security(pg_server, kidney_case):
+    url = pg_server.new_database()
+    app_url = _login_role(pg_server, url, "counter_rls")
+    service = RecordsService.open(url, clock=FakeClock(), renderer=FakeRenderer())
+    try:
+        counsel_and_finish(service, kidney_case)
+    finally:
+        service.close()
+    repo = open_repository(app_url)
+    try:
+        raw = repo._conn.raw  # type: ignore[attr-defined]
+        # The database itself filters: the trainee scope returns no rows whatever the query.
+        repo.set_scope("none")
+        assert raw.execute("SELECT count(*) FROM records").fetchone() == (0,)
+        repo.set_scope("branch", "south")
+        assert raw.execute("SELECT count(*) FROM records").fetchone() == (0,)
+        repo.set_scope("branch", "")  # the record was made without accounts: branch ''
+        assert raw.execute("SELECT count(*) FROM records").fetchone() == (1,)
+        # Verify still reads every row (a trainee's counter can check the chains).
+        repo.set_scope("none")
+        assert repo.verify().counts["records"] == 1
+    finally:
+        repo.close()
+
+
+def test_a_server_newer_than_the_app_is_refused(pg_server):
+    url = pg_server.new_database()
+    open_repository(url).close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO counsel_schema (version) VALUES (99)")
+    from counsel.records.errors import DatabaseUnusableError
+
+    with pytest.raises(DatabaseUnusableError, match="newer than this app"):
+        open_repository(url)
+
+
+def test_records_cli_works_against_the_server(pg_server, kidney_case, capsys):
+    from counsel.cli import run
+    from tests.conftest import TODAY
+
+    url = pg_server.new_database()
+    service = RecordsService.open(url, clock=FakeClock(), renderer=FakeRenderer())
+    try:
+        counsel_and_finish(service, kidney_case)
+    finally:
+        service.close()
+    assert run(["records", "list", "--db", url], today=TODAY) == 0
+    assert "GW1948" in capsys.readouterr().out
+    assert run(["records", "verify", "--db", url], today=TODAY) == 0
+    assert "OK: 1 record rows" in capsys.readouterr().out
