@@ -17,6 +17,8 @@ from counsel.records.db import refuse_url
 from counsel.records.repository import RecordsRepository
 
 DbTarget: TypeAlias = Path | str
+# With a server: an SQLite file on this counter for sessions in progress and the outbox.
+OUTBOX_ENV = "COUNSEL_OUTBOX"
 
 _PG_URL = re.compile(r"^\s*postgres(ql)?://", re.IGNORECASE)
 
@@ -55,7 +57,14 @@ def open_repository(target: DbTarget | None = None) -> RecordsRepository:
     if isinstance(where, str):
         from counsel.records.pg_repo import PostgresRepository  # only a server needs psycopg
 
-        return PostgresRepository(where)
+        server = PostgresRepository(where)
+        outbox = os.environ.get(OUTBOX_ENV, "").strip()
+        if outbox:
+            # A counter: sessions stay local and records queue while the server is away.
+            from counsel.records.outbox import CounterRepository
+
+            return CounterRepository(server, Path(outbox).expanduser())  # type: ignore[return-value]
+        return server
     from counsel.records.sqlite_repo import SQLiteRepository
 
     return SQLiteRepository(where)

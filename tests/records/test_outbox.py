@@ -1,0 +1,68 @@
+"""Issue 14: a counter keeps working when the records server stops mid-session (real server)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from counsel.records.outbox import CounterRepository, Queued, deliver
+from counsel.records.pg_repo import PostgresRepository
+from counsel.services.records import RecordsService
+from tests.records.conftest import START, FakeClock, FakeRenderer
+
+
+def _count(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM records").fetchone()
+    return int(row[0]) if row else -1
+
+
+def test_server_stopped_mid_session_record_waits_then_exactly_one_copy(pg_server, tmp_path,
+                                                                       kidney_case):
+    url = pg_server.new_database()
+    repo = CounterRepository(PostgresRepository(url), tmp_path / "counter-outbox.sqlite3")
+    service = RecordsService(repo, clock=FakeClock(), renderer=FakeRenderer())  # type: ignore[arg-type]
+    try:
+        sid = service.start_session(kidney_case, pharmacist="SB")
+        result = service.counselling_for(kidney_case, today=START.date())
+        service.mark_point(sid, result.points[0].id, "discussed")
+        pg_server.stop()
+        try:
+            # The counter carries on: autosave is local, finishing queues the record.
+            for point in result.points[1:]:
+                service.mark_point(sid, point.id, "understood")
+            for w in result.warnings:
+                service.acknowledge(sid, w.code, "checked with prescriber")
+            with pytest.raises(Queued) as queued:
+                service.finish_session(sid)
+            message = str(queued.value)
+            assert "\n" not in message and "records: waiting to send (1)" in message
+            assert repo.waiting() == 1 and repo.flush() == {}
+        finally:
+            pg_server.start()
+        sent = repo.flush()
+        assert list(sent) == [sid] and repo.waiting() == 0
+        assert _count(url) == 1
+        # Sending again (a lost reply, a second counter replaying) never makes a second copy.
+        assert repo.flush() == {}
+        record = service.get(sent[sid])
+        assert deliver(repo.server, record, actor="SB", branch="") == sent[sid]
+        assert _count(url) == 1
+        assert {p.status for p in record.points} == {"discussed", "understood"}
+        assert service.verify().ok
+    finally:
+        service.close()
+
+
+def test_with_the_server_up_a_record_is_sent_at_once(pg_server, tmp_path, kidney_case):
+    """Absence: no outage, nothing waits."""
+    url = pg_server.new_database()
+    repo = CounterRepository(PostgresRepository(url), tmp_path / "outbox.sqlite3")
+    service = RecordsService(repo, clock=FakeClock(), renderer=FakeRenderer())  # type: ignore[arg-type]
+    try:
+        sid = service.start_session(kidney_case, pharmacist="SB")
+        record_id = service.finish_session(sid)
+        assert repo.waiting() == 0 and _count(url) == 1
+        assert service.get(record_id).session_id == sid
+    finally:
+        service.close()
