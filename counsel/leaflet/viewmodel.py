@@ -514,7 +514,9 @@ def _doses(result: Counselling, loc: LeafletLocale, how_to: LeafletSection | Non
         else:
             dose = step.dose_mg
             assert step.end is not None  # only the last step is open, and it is 0 or the target
-            if step.start < today:  # given after this step began: today's step comes first
+            if step.start < today == step.end:
+                intro.append(f"These are {voice.possessive.lower()} doses for today.")
+            elif step.start < today:  # given after this step began: today's step comes first
                 intro.append(f"These are {voice.possessive.lower()} doses today and until "
                              f"{long_date(step.end, loc)}.")
             else:
