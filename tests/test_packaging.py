@@ -96,6 +96,24 @@ def test_no_command_without_display_explains_instead_of_aborting(
     assert "counsel --check" in err
 
 
+def test_content_cache_in_a_bundle_without_sources_is_keyed_by_the_executable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The frozen bundle has no counsel/core/*.py on disk; an upgraded bundle must not reuse the
+    # catalog pickled by the old one (its classes may have changed).
+    from counsel.services import content_cache
+
+    with_sources = content_cache.fingerprint()
+    exe = tmp_path / "counsel"
+    exe.write_bytes(b"bundle v1")
+    monkeypatch.setattr(content_cache, "CORE_DIR", tmp_path / "no-sources")
+    monkeypatch.setattr(sys, "executable", str(exe))
+    first = content_cache.fingerprint()
+    assert first != with_sources
+    assert content_cache.fingerprint() == first  # stable while the bundle is unchanged
+    exe.write_bytes(b"bundle v2, rebuilt")
+    assert content_cache.fingerprint() != first
+
+
 def test_wheel_version_is_the_package_version() -> None:
     project = _pyproject()["project"]
     assert "version" in project["dynamic"]  # type: ignore[index]

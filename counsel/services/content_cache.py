@@ -18,7 +18,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from counsel import paths
+from counsel import __version__, paths
 from counsel.atomic_write import write_atomic
 from counsel.cache_dir import cache_dir
 from counsel.core.content import Catalog, default_catalog
@@ -36,7 +36,12 @@ def fingerprint() -> str:
 
     digest = hashlib.sha256()
     digest.update(f"{sys.version}|{pydantic.VERSION}|{pickle.HIGHEST_PROTOCOL}".encode())
-    for path in [*content_files(), *sorted(CORE_DIR.glob("*.py"))]:
+    core = sorted(CORE_DIR.glob("*.py"))
+    if not core:
+        # The PyInstaller bundle keeps no .py files: a rebuilt or upgraded bundle is a new executable.
+        exe = Path(sys.executable).stat()
+        digest.update(f"|{__version__}|{exe.st_size}|{exe.st_mtime_ns}".encode())
+    for path in [*content_files(), *core]:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
