@@ -628,7 +628,7 @@ def _wallet(result: Counselling, loc: LeafletLocale, medicine: str, voice: Voice
     pharmacy = result.case.pharmacy
     pump = rx.form == "intrathecal" or rx.dose_mg is None
     steps = result.schedule
-    if pump:
+    if pump or rx.dose_mg is None:
         dose = "Baclofen pump. The pump clinic sets the dose."
     elif is_taper(steps):
         dose = "Coming down step by step; check the calendar in the leaflet. Never stop suddenly."

@@ -395,3 +395,21 @@ def test_table_headers_carry_scope_and_cells_name_their_headers(
     assert root["/Lang"] == "en-US"
     assert lf.reader.metadata is not None and lf.reader.metadata.title == \
         "Baclofen leaflet for Maria Lopez"
+
+
+# ---------------------------------------------------------------- the new case fields
+def test_pump_contacts_only_for_a_pump_and_carer_fields_are_bounded() -> None:
+    from counsel.core.case import parse_case
+    from counsel.core.errors import CaseError
+    from tests.conftest import make_data
+
+    with pytest.raises(CaseError, match=r"prescription\.pump: only for the intrathecal form"):
+        parse_case(make_data(prescription={"pump": PUMP}), today=TODAY)
+    with pytest.raises(CaseError, match=r"patient\.carer\.relationship"):
+        parse_case(make_data(patient={"carer": {"name": "Jo", "relationship": "x" * 41}}),
+                   today=TODAY)
+    with pytest.raises(CaseError, match=r"patient\.carer\.phone: unknown field"):
+        parse_case(make_data(patient={"carer": {"name": "Jo", "phone": "1"}}), today=TODAY)
+    case = parse_case(make_data(patient={"carer": {"name": " Jo Lee ", "relationship": "son"}}),
+                      today=TODAY)
+    assert case.patient.carer is not None and case.patient.carer.name == "Jo Lee"
