@@ -173,6 +173,8 @@ def test_a_bug_is_one_line_and_exit_70_unless_debugging(monkeypatch, capsys):
     code, _, err = _run(capsys, "checklist", "x.json")
     assert code == EXIT_INTERNAL == 70
     assert "internal error (ZeroDivisionError) in 'checklist'" in _one_line(err)
+    monkeypatch.setenv("COUNSEL_DEBUG", "0")
+    assert _run(capsys, "checklist", "x.json")[0] == EXIT_INTERNAL
     monkeypatch.setenv("COUNSEL_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         cli.main(["checklist", "x.json"])

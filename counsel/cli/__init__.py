@@ -114,7 +114,7 @@ def run(argv: Sequence[str], *, today: date) -> int:
         print("stopped (Ctrl+C)", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: a bug, shown in one line
-        if os.environ.get("COUNSEL_DEBUG"):
+        if os.environ.get("COUNSEL_DEBUG", "") not in ("", "0"):
             raise
         print(f"error: internal error ({type(exc).__name__}) in '{args.command}'; please report it "
               "(COUNSEL_DEBUG=1 shows the details)",

@@ -511,9 +511,14 @@ def _doses(result: Counselling, loc: LeafletLocale, how_to: LeafletSection | Non
         if step.dose_mg == 0:
             intro.append(f"The last step ended on {long_date(step.start - timedelta(days=1), loc)}. "
                          "Take no more baclofen.")
+        elif step.end is None:
+            # The build-up has already reached its target (the open last step): these doses go
+            # on, and nothing comes "after". Found by the fuzz test: this used to be an assert,
+            # so 3 of the 10 examples could not be printed once their titration had ended.
+            dose = step.dose_mg
+            intro.append(f"{voice.Verb} these doses every day.")
         else:
             dose = step.dose_mg
-            assert step.end is not None  # only the last step is open, and it is 0 or the target
             if step.start < today == step.end:
                 intro.append(f"These are {voice.possessive.lower()} doses for today.")
             elif step.start < today:  # given after this step began: today's step comes first
