@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from counsel.cli.common import EXIT_INVALID, EXIT_OK
+from counsel.cli.users_commands import add_sign_in_arguments, sign_in
 from counsel.core.case_input import parse_date
 from counsel.records.models import calendar_check_text
 from counsel.services.records import RecordQuery, RecordsService
@@ -29,8 +30,10 @@ def _date(text: str) -> date:
 
 def register(sub: Any) -> dict[str, Any]:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, metavar="PATH",
-                        help="records database (default: $COUNSEL_DB or the user data folder)")
+    common.add_argument("--db", type=Path, metavar="PATH_OR_URL",
+                        help="records database: SQLite path or postgresql:// URL (default: "
+                             "$COUNSEL_DB or the user data folder)")
+    add_sign_in_arguments(common)
     p = sub.add_parser("records", help="counselling records: list, show, export",
                        description="Counselling records kept in the local database.")
     rsub = p.add_subparsers(dest="records_command", required=True, metavar="ACTION")
@@ -67,6 +70,7 @@ def _records(args: argparse.Namespace, today: date) -> int:
     del today
     service = RecordsService.open(args.db, clock=_now)
     try:
+        sign_in(service, args)
         handler = {"list": _list, "show": _show, "export": _export, "sessions": _sessions,
                    "verify": _verify}
         return handler[args.records_command](service, args)

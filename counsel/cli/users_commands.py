@@ -56,6 +56,23 @@ def _secret(prompt: str, args: argparse.Namespace, *, confirm: bool) -> str:
     return first
 
 
+def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
+    """--user/--secret-stdin for commands that read or write real records."""
+    parser.add_argument("--user", metavar="NAME",
+                        help="sign in as this account (needed once the database has accounts)")
+    parser.add_argument("--secret-stdin", action="store_true",
+                        help="read the PIN/password from the first stdin line instead of asking")
+
+
+def sign_in(service: RecordsService, args: argparse.Namespace) -> None:
+    """Sign the --user in for this one command (the PIN is asked for, never an argument)."""
+    if not getattr(args, "user", None):
+        return
+    accounts = AccountsService(service.repo, clock=_now, counter="command line")
+    service.actor = accounts.sign_in(args.user, _secret(f"{args.user}'s PIN or password: ", args,
+                                                        confirm=False))
+
+
 def _users(args: argparse.Namespace, today: date) -> int:
     del today
     records = RecordsService.open(args.db, clock=_now)

@@ -21,5 +21,9 @@ class SessionClosedError(RecordsError):
     """The session is already finished or discarded, so it cannot change any more."""
 
 
+class SignInRequiredError(RecordsError):
+    """Accounts are in use in this database, and nobody is signed in."""
+
+
 class TrainingRefusedError(RecordsError):
     """Training sessions never go into the real counselling records."""

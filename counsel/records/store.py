@@ -63,7 +63,7 @@ def open_repository(target: DbTarget | None = None) -> RecordsRepository:
             # A counter: sessions stay local and records queue while the server is away.
             from counsel.records.outbox import CounterRepository
 
-            return CounterRepository(server, Path(outbox).expanduser())  # type: ignore[return-value]
+            return CounterRepository(server, Path(outbox).expanduser())
         return server
     from counsel.records.sqlite_repo import SQLiteRepository
 

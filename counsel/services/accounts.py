@@ -21,7 +21,8 @@ from counsel.records.accounts import ROLES, AccessEvent, Account
 from counsel.records.errors import RecordsError
 from counsel.records.repository import RecordsRepository
 
-__all__ = ["ROLES", "Account", "AccountsService", "SignInError", "delay_after", "validate_secret"]
+__all__ = ["ROLES", "Account", "AccountsService", "SignInError", "delay_after", "may_see_progress",
+           "validate_secret"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,16 @@ def validate_secret(secret: str) -> None:
             raise RecordsError("PIN: use 6 to 12 digits (a 4-digit PIN is guessed too easily)")
     elif len(secret) < 8:
         raise RecordsError("password: use at least 8 characters (or a PIN of 6 to 12 digits)")
+
+
+def may_see_progress(viewer: Account, trainee: Account) -> bool:
+    """Training progress: supervisors and admins see every trainee, across branches; a pharmacist
+    sees the trainees of their own branch; a trainee sees only their own."""
+    if viewer.role in ("supervisor", "admin"):
+        return True
+    if viewer.role == "pharmacist":
+        return trainee.branch == viewer.branch
+    return viewer.username == trainee.username
 
 
 def default_hasher() -> PasswordHasher:

@@ -28,6 +28,7 @@ from counsel.records.errors import (
     NotFoundError,
     RecordsError,
     SessionClosedError,
+    SignInRequiredError,
     TrainingRefusedError,
 )
 from counsel.records.exporting import to_csv, to_json, write_atomic
@@ -177,6 +178,7 @@ class RecordsService:
         # Name words per session, kept in memory only, to blank the name out of free text.
         self._names: dict[str, list[str]] = {}
         self._actor: Account | None = None
+        self._accounts_in_use: bool | None = None
 
     @classmethod
     def open(cls, db_path: DbTarget | None = None, *, clock: Clock,
@@ -212,12 +214,27 @@ class RecordsService:
         """Who an audit entry names: the signed-in account, else what was typed."""
         return self.actor.username if self.actor else (_clean(typed, 20) or "?")
 
+    def _require_sign_in(self, what: str) -> None:
+        """Once a database has accounts, every use of real records needs a signed-in person.
+
+        Asked of the database once per service (a counter keeps working through a server
+        outage); accounts added while the app is open count from its next start or sign-in.
+        """
+        if self.actor is not None:
+            return
+        if self._accounts_in_use is None:
+            self._accounts_in_use = bool(self.repo.accounts())
+        if self._accounts_in_use:
+            raise SignInRequiredError(f"{what}: sign in first — this records database has "
+                                      "accounts, so records are kept under the signed-in person")
+
     def _scoped(self, query: RecordQuery) -> RecordQuery | None:
         """The query limited to what the signed-in person may see; None: nothing at all.
 
         Trainees never see real records; pharmacists and supervisors see their branch's; admins
         (and a single PC without accounts) see all.
         """
+        self._require_sign_in("records")
         if self.actor is None or self.actor.role == "admin":
             return query
         if self.actor.role == "trainee":
@@ -225,6 +242,7 @@ class RecordsService:
         return dataclasses.replace(query, branch=self.actor.branch)
 
     def _may_see(self, record_id: int) -> None:
+        self._require_sign_in(f"record {record_id}")
         if self.actor is None or self.actor.role == "admin":
             return
         if self.actor.role == "trainee" or self.repo.record_branch(record_id) != self.actor.branch:
@@ -270,6 +288,7 @@ class RecordsService:
         """Start a session for a real patient; returns its id. Training sessions are refused."""
         if training:
             raise TrainingRefusedError("training sessions are never stored in the counselling records")
+        self._require_sign_in("counselling record")
         if self.actor is not None and self.actor.role == "trainee":
             raise TrainingRefusedError("a trainee account makes no real counselling records: use "
                                        "training mode, or ask a pharmacist to sign in")
@@ -396,6 +415,7 @@ class RecordsService:
 
         The case must be complete and valid by now (CaseError names the field otherwise).
         """
+        self._require_sign_in("finish")
         state = self.resume(session_id)
         require_reference(state.patient_ref)
         now = self._now()
@@ -519,6 +539,7 @@ class RecordsService:
 
     def log_print(self, record_id: int, *, by: str, detail: str = "") -> None:
         """Note in the audit log that a record's leaflet was printed or saved."""
+        self._require_sign_in("print")
         self.repo.log("printed", actor=self._by(by), at=self._now(), record_id=record_id,
                       detail=detail)
 

@@ -160,3 +160,19 @@ def test_switch_user_and_lock_are_logged(records: RecordsService, accounts: Acco
     events = [(e.username, e.event) for e in accounts.access_log()][-4:]
     assert events == [("pnorth", "signed_in"), ("pnorth", "switched"), ("psouth", "signed_in"),
                       ("psouth", "locked")]
+
+
+def test_who_may_see_a_trainees_progress(accounts: AccountsService):
+    from counsel.services.accounts import may_see_progress
+
+    _people(accounts)
+    accounts.add_user("super", name="Sue Pervisor", role="supervisor", secret="664422",
+                      registration="2011111", branch="head office", by="admin")
+    accounts.add_user("trainee2", name="Tia South", role="trainee", secret="119933",
+                      branch="south", by="admin")
+    people = {a.username: a for a in accounts.users()}
+    north, south = people["trainee"], people["trainee2"]
+    assert may_see_progress(people["super"], north) and may_see_progress(people["super"], south)
+    assert may_see_progress(people["pnorth"], north)
+    assert not may_see_progress(people["pnorth"], south)  # another branch's trainee
+    assert may_see_progress(north, north) and not may_see_progress(north, south)

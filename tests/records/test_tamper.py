@@ -197,7 +197,10 @@ def test_migration_hashes_existing_rows(tmp_path, clock, renderer, kidney_case):
     finally:
         old.close()
     # Take the file back to exactly the v4 layout (this app only writes the current schema).
-    _edit(path, "DROP TRIGGER sessions_keep_id",  # v6
+    _edit(path, "DROP TABLE accounts", "DROP TABLE access_log",  # v7
+          "DROP INDEX records_by_branch", "ALTER TABLE records DROP COLUMN branch",
+          "ALTER TABLE sessions DROP COLUMN branch",
+          "DROP TRIGGER sessions_keep_id",  # v6
           "DROP TRIGGER records_hash_required", "DROP TRIGGER audit_hash_required",
           "ALTER TABLE records DROP COLUMN row_hash", "ALTER TABLE audit DROP COLUMN row_hash",
           "PRAGMA user_version = 4")
@@ -211,8 +214,10 @@ def test_migration_hashes_existing_rows(tmp_path, clock, renderer, kidney_case):
     assert report.ok and report.counts == {"records": 2, "audit": 3}
     conn = _raw(path)
     try:
-        after = [r[:-1] for r in [*conn.execute("SELECT * FROM records ORDER BY id"),
-                                  *conn.execute("SELECT * FROM audit ORDER BY id")]]
+        # Every v4 column as it was (v5's row_hash and v7's branch come after them).
+        after = [r[:len(v4)] for r, v4 in zip(
+            [*conn.execute("SELECT * FROM records ORDER BY id"),
+             *conn.execute("SELECT * FROM audit ORDER BY id")], before, strict=True)]
         triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     finally:
         conn.close()
