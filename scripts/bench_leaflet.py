@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -197,8 +198,8 @@ def _render_one(path: str) -> int:
     return len(render_leaflet_pdf(result, LeafletOptions(), today=today))
 
 
-def _weasyprint_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("weasyprint-*")}
+def _weasyprint_folders(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("weasyprint-*")}
 
 
 def batch(count: int) -> dict[str, Any]:
@@ -213,16 +214,26 @@ def batch(count: int) -> dict[str, Any]:
 
     workers = os.cpu_count() or 1
     jobs = [str(EXAMPLES[i % len(EXAMPLES)]) for i in range(count)]
-    before = _weasyprint_folders()
-    t0 = time.perf_counter()
-    ctx = multiprocessing.get_context("spawn")
-    with render_pool(ctx, workers, initializer=_init_worker) as pool:
-        pool.map(_render_one, [jobs[0]] * workers, chunksize=1)  # every worker warm
-        t1 = time.perf_counter()
-        sizes = pool.map(_render_one, jobs, chunksize=1)
-        t2 = time.perf_counter()
+    # The workers get a temporary folder of their own, so other processes' files do not count.
+    scratch = Path(tempfile.mkdtemp(prefix="counsel-batch-"))
+    old_tmp = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(scratch)
+    try:
+        t0 = time.perf_counter()
+        ctx = multiprocessing.get_context("spawn")
+        with render_pool(ctx, workers, initializer=_init_worker) as pool:
+            pool.map(_render_one, [jobs[0]] * workers, chunksize=1)  # every worker warm
+            t1 = time.perf_counter()
+            sizes = pool.map(_render_one, jobs, chunksize=1)
+            t2 = time.perf_counter()
+    finally:
+        if old_tmp is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = old_tmp
     assert all(s > 1000 for s in sizes)
-    left = sorted(_weasyprint_folders() - before)
+    left = sorted(_weasyprint_folders(scratch))
+    shutil.rmtree(scratch, ignore_errors=True)
     return {"leaflets": count, "workers": workers, "render_s": round(t2 - t1, 2),
             "leaflets_per_s": round(count / (t2 - t1), 1),
             "total_with_pool_start_s": round(t2 - t0, 2),
@@ -241,8 +252,9 @@ def main() -> None:
     args = parser.parse_args()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     report: dict[str, Any] = {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
-    with tempfile.TemporaryDirectory() as tmp:
-        report.update(cold_pairs(args.pairs, Path(tmp), args.before))
+    if args.pairs:
+        with tempfile.TemporaryDirectory() as tmp:
+            report.update(cold_pairs(args.pairs, Path(tmp), args.before))
     if args.checks:
         report.update(gui_check(args.checks, env, args.before))
     if args.edits:
