@@ -30,7 +30,15 @@ class ContentLoader(_BaseLoader):  # type: ignore[misc]
                 None, None,
                 f"an alias (*name) re-uses the {getattr(node, 'id', 'node')} anchored at line "
                 f"{node.start_mark.line + 1}; aliases are not allowed in content files: write it out")
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            # A scalar YAML cannot turn into a value (2026-02-30, a 5,000-digit number): a
+            # content error with its line, not a crash.
+            problem = ("a number with thousands of digits" if "digits" in str(exc)
+                       else " ".join(str(exc).split())[:80])
+            raise ConstructorError(None, None, f"cannot read this value: {problem}",
+                                   node.start_mark) from None
 
     def construct_mapping(self, node: Node, deep: bool = False) -> Any:
         if isinstance(node, MappingNode):

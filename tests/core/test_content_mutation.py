@@ -138,6 +138,11 @@ MUTATIONS: list[tuple[str, Callable[[Path], None], str]] = [
     ("YAML syntax", lambda r: _sub(r, MONOGRAPH, r"^drug: baclofen$", "drug: [baclofen"),
      "baclofen.yaml: not valid YAML (line"),
     ("missing file", lambda r: (r / MEDICINES).unlink(), "medicines.yaml: file not found"),
+    ("impossible date", lambda r: _sub(r, MONOGRAPH, r"^reviewed: .*$", "reviewed: 2026-02-30"),
+     "cannot read this value: day is out of range for month"),
+    ("number with thousands of digits",
+     lambda r: _sub(r, MONOGRAPH, r"^(\s+)max_daily_mg: (\d+)$", r"\g<1>max_daily_mg: " + "9" * 5000),
+     "cannot read this value: a number with thousands of digits"),
     ("placeholder where nothing is filled", lambda r: _edit_data(r, MONOGRAPH, _title_placeholder),
      ".title: '{drug}' would print as written: placeholders are filled only in patient_text, "
      "prompt, stopping_text, why"),
