@@ -390,8 +390,33 @@ class RecordsService:
             self.save_leaflet(session_id, None)
 
     def unfinished_sessions(self) -> list[SessionSummary]:
-        """Open sessions, newest first: offer these for resume at start-up."""
-        return self.repo.open_sessions()
+        """Open sessions, newest first: offer these for resume at start-up.
+
+        Once accounts are in use: only after sign-in, never for a trainee, and only the
+        signed-in person's own sessions (another pharmacist's patient stays theirs to resume).
+        """
+        self._require_sign_in("unfinished sessions")
+        if self.actor is None:
+            return self.repo.open_sessions()
+        if self.actor.role == "trainee":
+            return []
+        return [s for s in self.repo.open_sessions() if s.pharmacist == self.actor.username]
+
+    def waiting_to_send(self) -> int | None:
+        """Records finished on this counter and waiting in its outbox for the server; None when
+        there is no outbox (SQLite, or a server without COUNSEL_OUTBOX)."""
+        waiting = getattr(self.repo, "waiting", None)
+        return int(waiting()) if callable(waiting) else None
+
+    def send_waiting(self) -> int:
+        """Try to send what waits in the outbox now; returns how many were sent."""
+        flush = getattr(self.repo, "flush", None)
+        return len(flush()) if callable(flush) else 0
+
+    def status_text(self) -> str:
+        """The records part of the status bar, e.g. 'records: waiting to send (2)'."""
+        waiting = self.waiting_to_send()
+        return f"records: waiting to send ({waiting})" if waiting else "records: on"
 
     def resume(self, session_id: str) -> SessionState:
         """Everything saved in an open session, to put the screen back exactly as it was."""

@@ -176,3 +176,21 @@ def test_who_may_see_a_trainees_progress(accounts: AccountsService):
     assert may_see_progress(people["pnorth"], north)
     assert not may_see_progress(people["pnorth"], south)  # another branch's trainee
     assert may_see_progress(north, north) and not may_see_progress(north, south)
+
+
+def test_unfinished_sessions_are_the_signed_in_persons_own(records: RecordsService,
+                                                          accounts: AccountsService):
+    _people(accounts)
+    case = load_example("older-adult-kidney.json")
+    records.actor = accounts.sign_in("pnorth", PIN)
+    mine = records.start_session(case, pharmacist="")
+    records.actor = accounts.sign_in("psouth", "730215")
+    theirs = records.start_session(case, pharmacist="")
+    assert [s.id for s in records.unfinished_sessions()] == [theirs]
+    records.actor = accounts.sign_in("pnorth", PIN)
+    assert [s.id for s in records.unfinished_sessions()] == [mine]
+    records.actor = accounts.sign_in("trainee", "905512")
+    assert records.unfinished_sessions() == []
+    records.actor = None
+    with pytest.raises(RecordsError, match="sign in first"):
+        records.unfinished_sessions()

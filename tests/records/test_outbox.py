@@ -66,3 +66,35 @@ def test_with_the_server_up_a_record_is_sent_at_once(pg_server, tmp_path, kidney
         assert service.get(record_id).session_id == sid
     finally:
         service.close()
+
+
+def test_the_status_says_how_many_records_wait(pg_server, tmp_path, kidney_case):
+    url = pg_server.new_database()
+    repo = CounterRepository(PostgresRepository(url), tmp_path / "outbox.sqlite3")
+    service = RecordsService(repo, clock=FakeClock(), renderer=FakeRenderer())  # type: ignore[arg-type]
+    try:
+        assert service.status_text() == "records: on" and service.waiting_to_send() == 0
+        sessions = [service.start_session(kidney_case, pharmacist="SB") for _ in range(2)]
+        pg_server.stop()
+        try:
+            for sid in sessions:
+                with pytest.raises(Queued):
+                    service.finish_session(sid)
+            assert service.status_text() == "records: waiting to send (2)"
+            assert service.send_waiting() == 0  # still away: nothing lost, nothing sent
+        finally:
+            pg_server.start()
+        assert service.send_waiting() == 2 and service.status_text() == "records: on"
+        assert _count(url) == 2
+    finally:
+        service.close()
+
+
+def test_without_an_outbox_there_is_nothing_waiting(tmp_path):
+    """Absence: SQLite has no outbox and says so."""
+    service = RecordsService.open(tmp_path / "r.sqlite3", clock=FakeClock())
+    try:
+        assert service.waiting_to_send() is None and service.send_waiting() == 0
+        assert service.status_text() == "records: on"
+    finally:
+        service.close()
