@@ -129,3 +129,28 @@ def test_records_cli_works_against_the_server(pg_server, kidney_case, capsys):
     assert "GW1948" in capsys.readouterr().out
     assert run(["records", "verify", "--db", url], today=TODAY) == 0
     assert "OK: 1 record rows" in capsys.readouterr().out
+
+
+def test_health_check_and_render_record_against_the_server(pg_server, tmp_path, capsys):
+    """`main.py --check`'s records part and `render --record` work with a server URL."""
+    import json
+
+    from counsel.cli import run
+    from counsel.services.casework import counsel_file
+    from counsel.services.records import records_health
+    from tests.conftest import TODAY
+
+    url = pg_server.new_database()
+    health = records_health(url)
+    assert health.ok and health.detail.startswith("OK: 0 record rows"), health.problem
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(load_example("older-adult-kidney.json")), encoding="utf-8")
+    codes = ",".join(w.code for w in counsel_file(case, today=TODAY).warnings)
+    out = tmp_path / "leaflet.pdf"
+    # --db through argparse's type=Path (which folds "//") still reaches the server.
+    assert run(["render", str(case), "-o", str(out), "--record", "--acknowledge", codes,
+                "--db", url], today=TODAY) == 0, capsys.readouterr().err
+    assert out.exists() and records_health(url).detail.startswith("OK: 1 record rows")
+    # Absence: a server that is down is unhealthy in one line.
+    down = records_health("postgresql://nobody@127.0.0.1:1/none")
+    assert not down.ok and "records server unreachable" in down.problem
