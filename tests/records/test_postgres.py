@@ -39,8 +39,23 @@ def test_four_counters_record_25_leaflets_each_into_one_server(pg_server):
     url = pg_server.new_database()
     open_repository(url).close()  # migrated once by the owner; the counters log in as the app role
     app_url = _login_role(pg_server, url, "counter_app")
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        ids = pool.starmap(_counter, [(app_url, n, 25) for n in range(4)])
+    watcher = open_repository(app_url)
+    snapshots = []
+    try:
+        with multiprocessing.get_context("spawn").Pool(4) as pool:
+            pending = pool.starmap_async(_counter, [(app_url, n, 25) for n in range(4)])
+            # Meanwhile another counter keeps reading: every snapshot it sees is whole (each
+            # record with its audit entry, both chains intact), never a half-written record.
+            while not pending.ready():
+                report = watcher.verify()
+                assert report.ok, report.message
+                snapshots.append(report.counts)
+                pending.wait(0.05)
+            ids = pending.get()
+    finally:
+        watcher.close()
+    assert all(c["records"] == c["audit"] for c in snapshots)
+    assert len({c["records"] for c in snapshots}) > 1  # it really watched the writes happen
     flat = sorted(i for batch in ids for i in batch)
     assert flat == list(range(1, 101))  # exactly 100 records, none lost, none doubled
     service = RecordsService.open(url, clock=FakeClock())
