@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from counsel import paths
+from counsel.core.case_input import key as plain_key
 from counsel.core.case_input import quote
 from counsel.core.content_yaml import load_yaml
 from counsel.core.errors import ContentError
@@ -36,7 +37,7 @@ def _key_path(loc: tuple[int | str, ...], raw: Any) -> str:
         node = node.get(p) if isinstance(node, dict) else (
             node[p] if isinstance(node, list) and isinstance(p, int) and p < len(node) else None)
         ident = node.get("id") if isinstance(node, dict) and isinstance(p, int) else None
-        parts.append(f"{p} ({ident})" if isinstance(ident, str) else str(p))
+        parts.append(f"{p} ({plain_key(ident)})" if isinstance(ident, str) else str(p))
     return ".".join(parts)
 
 

@@ -199,3 +199,14 @@ def test_an_unused_anchor_is_harmless_but_any_alias_is_refused():
         load_yaml("a: &x 1\nb: *x\n")
     # Same name at different levels is not a duplicate.
     assert load_yaml("a: {b: 1}\nb: {b: 2}\n") == {"a": {"b": 1}, "b": {"b": 2}}
+
+
+def test_an_odd_id_in_a_key_path_is_quoted_on_one_line(content):
+    def change(data: Any) -> None:
+        data["classes"][0]["id"] = "a\nb"
+
+    _edit_data(content, MEDICINES, change)
+    with pytest.raises(ContentError) as info:
+        load_catalog(content / "monographs", content / MEDICINES)
+    assert "\n" not in str(info.value)
+    assert 'medicines.yaml: classes.0 ("a\\nb").id: String should match pattern' in str(info.value)
