@@ -383,7 +383,7 @@ def parse_case(data: Any, *, today: date, source: str = "case") -> Case:
 
 def load_case(path: Path, *, today: date) -> Case:
     """Read and validate a case JSON file, with one-line errors naming the file and field."""
-    source = case_input.key(path.name) if path.name else case_input.quote(str(path))
+    source = case_input.key(path.name, limit=80) if path.name else case_input.quote(str(path))
     try:
         data = case_input.read_json(path)  # size, file type, nesting and huge numbers checked
     except ValueError as exc:

@@ -21,7 +21,6 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)  # + the longest calendar (400 steps x 60 days) stays in range
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 # Control characters (C0, DEL, C1) and lone surrogates: they cannot be printed or encoded.
 _BAD_LINE_CHARS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _BAD_TEXT_CHARS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -48,10 +47,12 @@ def quote(value: Any, limit: int = MAX_QUOTE) -> str:
     return text if len(text) <= limit else f"{text[:limit]}…"
 
 
-def key(part: Any) -> str:
-    """One part of a field path as printed: plain names as they are, anything odd quoted."""
+def key(part: Any, limit: int = 40) -> str:
+    """A field name or file name as printed: readable names as they are (any script, spaces), and
+    anything long, blank or holding a line break or control character quoted and cut."""
     text = str(part)
-    return text if _PLAIN_KEY_RE.match(text) else quote(text)
+    plain = 0 < len(text) <= limit and text.strip() == text and not _BAD_LINE_CHARS_RE.search(text)
+    return text if plain else quote(text)
 
 
 def read_json(path: Path, what: str = "a case file") -> Any:

@@ -219,3 +219,16 @@ def test_drug_name_is_one_line_too():
     # then printed on two lines.
     message = _error(make_data(prescription={"drug": "a\nb"}))
     assert message.startswith("case: prescription.drug: must be one line"), message
+
+
+def test_file_and_field_names_stay_readable_unless_they_could_break_the_line(tmp_path):
+    readable = tmp_path / "Zoë case 1.json"
+    readable.write_text(json.dumps(make_data(patient={"größe": 1})), encoding="utf-8")
+    with pytest.raises(CaseError) as info:
+        load_case(readable, today=TODAY)
+    assert str(info.value) == "Zoë case 1.json: patient.größe: unknown field"
+    odd = tmp_path / "two\nlines.json"
+    odd.write_text("{", encoding="utf-8")
+    with pytest.raises(CaseError) as info:
+        load_case(odd, today=TODAY)
+    assert str(info.value).startswith('"two\\nlines.json": not valid JSON')
