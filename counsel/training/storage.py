@@ -92,8 +92,20 @@ def _advice(exc: sqlite3.Error) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating and migrating) the training database."""
+_SERVER = re.compile(r"^\s*(postgres(?:ql)?):/+", re.IGNORECASE)
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating and migrating) the training database: an SQLite file, or a PostgreSQL
+    server for a postgresql:// URL (counsel.training.pg_storage; issue 14)."""
+    server = _SERVER.match(str(path))
+    if server:
+        # Path() folds "postgresql://" into "postgresql:/": put the slashes back.
+        from counsel.training.pg_storage import PgTrainingConnection
+
+        server_url = _SERVER.sub(lambda m: f"{m[1]}://", str(path), count=1)
+        return PgTrainingConnection(server_url)  # type: ignore[return-value]  # same calls
+    path = Path(path)
     url = _URL_RE.match(str(path))
     if url:
         what = ("PostgreSQL is not supported yet" if url[1].lower().startswith("postgres")
