@@ -25,6 +25,7 @@ from counsel.services.session import CounsellingSession
 
 if TYPE_CHECKING:
     from counsel.gui.main_window import MainWindow
+    from counsel.gui.sign_in import CounterGuard
     from counsel.records.models import LeafletGiven
     from counsel.services.records import RecordsService
 
@@ -90,6 +91,7 @@ class RecordsLink(QObject):
         self.problem = ""
         self.last_record: int | None = None
         self.history_window: QWidget | None = None
+        self.guard: CounterGuard | None = None  # sign-in at the counter, when accounts exist
         self.writer = Worker(self)  # its own thread: saves never wait behind a leaflet render
         self._session = _Session()
         self._saved: dict[str, Any] | None = None  # last snapshot queued (or finished)
@@ -118,8 +120,7 @@ class RecordsLink(QObject):
         if self.service is not None or self.problem:
             return
         # Imported here, not at module import: keeps them off the window-shown path.
-        from counsel.gui.records import ask_resume
-        from counsel.services.records import RecordSettings, RecordsService, snapshot_of
+        from counsel.services.records import RecordSettings, RecordsService
 
         try:
             self.service = RecordsService.open(
@@ -130,6 +131,27 @@ class RecordsLink(QObject):
             return
         self.label.setText("Records: on")
         self.label.setToolTip(self.service.location)
+        # Issue 14: with accounts in the database someone signs in first (counsel/gui/sign_in.py),
+        # and the resume offer waits for them: it lists only their own unfinished sessions.
+        from counsel.gui.sign_in import attach
+
+        self.guard = attach(self.w, self.service)
+        if self.guard is not None:
+            self.guard.changed.connect(self._offer_resume_once)
+            return
+        self._offer_resume()
+
+    def _offer_resume_once(self, account: object) -> None:
+        if account is not None and self.guard is not None:
+            self.guard.changed.disconnect(self._offer_resume_once)
+            self._offer_resume()
+
+    def _offer_resume(self) -> None:
+        from counsel.gui.records import ask_resume
+        from counsel.services.records import snapshot_of
+
+        if self.service is None:
+            return
         try:
             state = ask_resume(self.w, self.service, user=self.w.settings.pharmacist)
         except CounselError as exc:
@@ -179,6 +201,8 @@ class RecordsLink(QObject):
             self.flush()
 
     def pharmacist(self) -> str:
+        if self.service is not None and self.service.actor is not None:
+            return self.service.actor.username  # signed in: typed initials do not count
         data = self.w.model.session.case_data
         return (self.w.settings.pharmacist or str(data.get("pharmacist") or "")).strip()
 

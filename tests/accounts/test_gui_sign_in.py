@@ -133,3 +133,43 @@ def test_lock_minutes_setting():
     assert lock_minutes({"COUNSEL_LOCK_MINUTES": "2"}) == 2
     assert lock_minutes({"COUNSEL_LOCK_MINUTES": "soon"}) == 5  # a bad value: the safe default
     assert lock_minutes({"COUNSEL_LOCK_MINUTES": "0"}) == 5
+
+
+def test_the_main_window_asks_for_sign_in_before_offering_resume(qtbot, tmp_path, monkeypatch):
+    """The hook in the real window: contents hidden, then only the person's own sessions offered."""
+    from counsel.gui.main_window import MainWindow
+    from counsel.gui.records import ResumeDialog
+    from tests.conftest import TODAY, load_example
+    from tests.gui.conftest import SETTINGS
+
+    db = tmp_path / "records.sqlite3"
+    monkeypatch.setenv("COUNSEL_DB", str(db))
+    seed = RecordsService.open(db, clock=FakeClock(), renderer=FakeRenderer())
+    try:
+        accounts = _accounts(seed)
+        seed.actor = accounts.sign_in("pnorth", PIN)
+        mine = seed.start_session(load_example("older-adult-kidney.json"), pharmacist="")
+        seed.actor = accounts.sign_in("psouth", "730215")
+        seed.start_session(load_example("older-adult-kidney.json"), pharmacist="")
+    finally:
+        seed.close()
+    offered: list[list[str]] = []
+
+    def ask(cls: type, parent: object, sessions: list) -> None:  # type: ignore[type-arg]
+        offered.append([s.id for s in sessions])
+
+    monkeypatch.setattr(ResumeDialog, "ask", classmethod(ask))
+    win = MainWindow(today=lambda: TODAY, settings=SETTINGS)
+    qtbot.addWidget(win)
+    win.show()
+    win.records.clock = FakeClock()
+    win.start_records()
+    guard = win.records.guard
+    assert guard is not None and guard.locked and not win.centralWidget().isVisible()
+    assert offered == []  # nothing about any patient before someone signs in
+    _sign_in(qtbot, guard, "pnorth", PIN)
+    assert win.centralWidget().isVisible() and offered == [[mine]]
+    assert win.records.pharmacist() == "pnorth"  # not the initials in Settings ("TP")
+    qtbot.mouseClick(guard.switch_button, Qt.MouseButton.LeftButton)
+    _sign_in(qtbot, guard, "psouth", "730215")
+    assert len(offered) == 1  # the resume offer is made once, at the start
