@@ -169,6 +169,13 @@ class CounterGuard(QObject):
         if central is not None:
             # Locked: the last patient's details are not left on screen.
             central.setVisible(account is not None)
+        if account is None:
+            # Other windows (counselling history, training) close too: the next person opens
+            # what they need, and sees only their own scope.
+            for other in QApplication.topLevelWidgets():
+                if other is not self.window and other.isWindow() and other.isVisible() \
+                        and not isinstance(other, SignInDialog):
+                    other.hide()
         self.label.setText("Signed out" if account is None else
                            f"Signed in: {account.name} ({account.role})")
         self.switch_button.setEnabled(account is not None)

@@ -81,8 +81,12 @@ def test_switch_user_changes_who_is_recorded(qtbot, window, records):
     guard = attach(window, records, accounts=accounts, idle_ms=60_000)
     assert guard is not None
     _sign_in(qtbot, guard, "pnorth", PIN)
+    history = QMainWindow()  # stands in for the counselling history window
+    qtbot.addWidget(history)
+    history.show()
     qtbot.mouseClick(guard.switch_button, Qt.MouseButton.LeftButton)
     assert guard.locked and records.actor is None and not window.centralWidget().isVisible()
+    assert not history.isVisible()  # no other window is left open on the last person's records
     _sign_in(qtbot, guard, "psouth", "730215")
     assert records.actor is not None and records.actor.username == "psouth"
     assert [e.event for e in accounts.access_log("pnorth")][-1] == "switched"
