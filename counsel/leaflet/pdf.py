@@ -27,6 +27,9 @@ PAGE_RULES: dict[str, str] = {
 }
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF (PDF/UA-1): structure tree, /Lang, title shown
 _LOCK = threading.Lock()  # WeasyPrint's caches are not documented as thread-safe
+# Parsed images (the icons under resources/icons/, fetched by URL) kept between renders: the
+# files are project resources that do not change while the app runs. Used under _LOCK only.
+_IMAGE_CACHE: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def html_to_pdf(html: str, *, paper: Paper, large_print: bool, training: bool) -
             font_config=eng.font_config,
             pdf_variant=PDF_VARIANT,
             attachments=[],
+            cache=_IMAGE_CACHE,
         )
     return pdf
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from counsel import paths
 from counsel.core.rules import Counselling
 from counsel.leaflet.environment import render_html
 from counsel.leaflet.errors import LeafletError
@@ -72,6 +73,8 @@ def standalone_html(html: str, view: LeafletView) -> str:
     links = "".join(f'<link rel="stylesheet" href="{path.as_uri()}">\n'
                     for path in stylesheet_files(large_print=view.large_print,
                                                  training=view.training))
+    icons = (paths.RESOURCES_DIR / "icons").as_uri() + "/"
+    html = html.replace('<img class="icon" src="icons/', f'<img class="icon" src="{icons}')
     return html.replace("</head>", links + "</head>", 1)
 
 

@@ -303,7 +303,9 @@ def test_weasyprint_reports_no_problems(leaflets: dict[str, Rendered],
 
 def test_every_icon_has_alt_text(leaflets: dict[str, Rendered]) -> None:
     html = leaflets[STANDARD].html
-    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
-    assert len(svgs) >= 5
-    for svg in svgs:
-        assert re.search(r"<title>[^<]+</title>", svg)
+    imgs = re.findall(r"<img\b[^>]*>", html)
+    assert len(imgs) >= 5
+    for img in imgs:  # icons are project SVG files, with their <title> as the alt text
+        assert re.search(r'src="icons/[a-z0-9-]+\.svg"', img) and re.search(r'alt="[^"]+"', img)
+    for svg in re.findall(r"<svg.*?</svg>", leaflets["child-oral-liquid"].html, re.S):
+        assert re.search(r"<title>[^<]+</title>", svg)  # the syringe drawing

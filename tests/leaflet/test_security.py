@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -51,7 +52,11 @@ def test_html_escapes_every_payload(hostile: tuple[str, str, bytes]) -> None:
     html, _, _ = hostile
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
     assert "&lt;script&gt;" in html
-    assert "<script" not in html and "<img" not in html and 'rel="attachment"' not in html
+    assert "<script" not in html and 'rel="attachment"' not in html
+    # The only images are the project's own icons (resources/icons), never the payload's.
+    imgs = re.findall(r"<img\b[^>]*>", html)
+    assert imgs and all(re.fullmatch(r'<img class="icon" src="icons/[a-z0-9-]+\.svg" alt="[^"<>]+">',
+                                     img) for img in imgs), imgs
 
 
 def test_nothing_is_embedded(hostile: tuple[str, str, bytes]) -> None:
