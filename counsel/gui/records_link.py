@@ -10,6 +10,7 @@ debounced; clicks are queued at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 250
 MAX_WAIT_MS = 3000  # continuous typing is still saved at least this often (a crash loses at most 3 s)
 CLOSE_WAIT_MS = 10000
+RETRY_MS = 30000
 Clock = Callable[[], datetime]
 Handover = Literal["saved", "printed"]
 
@@ -63,6 +65,14 @@ class _Failed:
 
     message: str
     unusable: bool
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """The server was away: the record waits in this counter's outbox (issue 14)."""
+
+    message: str
+    waiting: int
 
 
 def _failure(exc: CounselError) -> _Failed:
@@ -108,6 +118,10 @@ class RecordsLink(QObject):
         self._max_wait.setSingleShot(True)
         self._max_wait.setInterval(MAX_WAIT_MS)
         self._max_wait.timeout.connect(self.flush)
+        # Records waiting in a counter's outbox are retried every RETRY_MS while any wait.
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.send_waiting)
 
     @property
     def session_id(self) -> str | None:
@@ -289,6 +303,11 @@ class RecordsLink(QObject):
                            lambda outcome: self._on_finished(session, outcome), self._on_crashed)
 
     def _on_finished(self, session: _Session, outcome: object) -> None:
+        if isinstance(outcome, _Queued):
+            # Not a failure: the session is closed and its record is safe on this counter.
+            self._show_waiting(outcome.waiting)
+            self._say(outcome.message)
+            return
         if isinstance(outcome, _Failed):
             if not self._session.begun:
                 self._session = session  # still open: carry on with it (and finish it next time)
@@ -301,6 +320,21 @@ class RecordsLink(QObject):
         shown = self.w.statusBar().currentMessage()
         self.w.statusBar().showMessage(f"{shown}  Record {outcome} saved.".strip(), 15000)
         self.finished.emit(outcome)
+
+    def _show_waiting(self, waiting: int) -> None:
+        self.label.setText(f"Records: waiting to send ({waiting})" if waiting else "Records: on")
+        if waiting:
+            self._retry.start()
+        else:
+            self._retry.stop()
+
+    def send_waiting(self) -> None:
+        """Try the outbox again (on the records thread); the label follows what is left."""
+        service = self.service
+        if service is None:
+            return
+        self.writer.submit(lambda: _send_waiting(service),
+                           lambda left: self._show_waiting(int(left or 0)), self._on_crashed)
 
     # ------------------------------------------------------------- history
     def open_history(self) -> None:
@@ -357,13 +391,24 @@ def _write_outcomes(service: RecordsService, session: _Session, snapshot: dict[s
         del session.outcomes[code]
 
 
+def _send_waiting(service: RecordsService) -> int:
+    with contextlib.suppress(CounselError):  # still away: the next try is in RETRY_MS
+        service.send_waiting()
+    return service.waiting_to_send() or 0
+
+
 def _finish(service: RecordsService, session: _Session, given: LeafletGiven, who: str,
             how: Handover) -> object:
+    from counsel.records.errors import RecordQueued
+
     if session.id is None:
         return _Failed("the counselling session could not be started", False)
     try:
         service.save_leaflet(session.id, given)
-        record_id = service.finish_session(session.id)
+        try:
+            record_id = service.finish_session(session.id)
+        except RecordQueued as queued:
+            return _Queued(str(queued), service.waiting_to_send() or 1)
         if how == "printed":
             service.log_print(record_id, by=who)
     except CounselError as exc:

@@ -21,6 +21,10 @@ class SessionClosedError(RecordsError):
     """The session is already finished or discarded, so it cannot change any more."""
 
 
+class RecordQueued(RecordsError):  # noqa: N818 - a state the counter shows, not a failure
+    """The records server is away: the record is safe in this counter's outbox, to be sent."""
+
+
 class SignInRequiredError(RecordsError):
     """Accounts are in use in this database, and nobody is signed in."""
 

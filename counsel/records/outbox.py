@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from counsel.records.errors import RecordsError
+from counsel.records.errors import RecordQueued
 from counsel.records.models import RecordBody, parse_utc, utc_text
 from counsel.records.pg_repo import PostgresRepository, ServerUnavailableError
 from counsel.records.sqlite_repo import SQLiteRepository
@@ -40,8 +40,7 @@ _LOCAL = frozenset({"create_session", "save_case", "save_notes", "save_mark", "c
                     "open_sessions", "load_session", "discard_session"})
 
 
-class Queued(RecordsError):  # noqa: N818 - a state the caller shows, not a failure
-    """The record is safe in the counter's outbox and will be sent when the server is back."""
+Queued = RecordQueued  # the record is safe in the counter's outbox, sent when the server is back
 
 
 def deliver(server: PostgresRepository, body: RecordBody, *, actor: str, branch: str) -> int:
