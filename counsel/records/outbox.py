@@ -13,12 +13,14 @@ CounterRepository is the RecordsRepository a counter uses with a server:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from counsel.records.accounts import AccessEventKind, Account
 from counsel.records.errors import RecordQueued
 from counsel.records.models import RecordBody, parse_utc, utc_text
 from counsel.records.pg_repo import PostgresRepository, ServerUnavailableError
@@ -32,6 +34,22 @@ _OUTBOX = """CREATE TABLE IF NOT EXISTS outbox (
     actor      TEXT NOT NULL,
     branch     TEXT NOT NULL,
     body_json  TEXT NOT NULL
+)"""
+
+# Accounts seen on the server, kept so the counter can still sign people in while it is away
+# (the same argon2 hashes the server holds; see docs/deploy.md), and access events to send.
+_ACCOUNTS_CACHE = """CREATE TABLE IF NOT EXISTS accounts_cache (
+    username   TEXT PRIMARY KEY,
+    account    TEXT NOT NULL,
+    secret_hash TEXT NOT NULL
+)"""
+_ACCESS_OUTBOX = """CREATE TABLE IF NOT EXISTS access_outbox (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    username TEXT NOT NULL,
+    event    TEXT NOT NULL,
+    counter  TEXT NOT NULL,
+    detail   TEXT NOT NULL
 )"""
 
 # Session calls that stay on the counter.
@@ -70,7 +88,8 @@ class CounterRepository:
         self.local = SQLiteRepository(local_path)
         self.location = server.location
         with self.local._tx() as conn:
-            conn.execute(_OUTBOX)
+            for table in (_OUTBOX, _ACCOUNTS_CACHE, _ACCESS_OUTBOX):
+                conn.execute(table)
 
     def __getattr__(self, name: str) -> Any:
         owner = self.local if name in _LOCAL else self.server
@@ -104,6 +123,83 @@ class CounterRepository:
             # is idempotent, so one retry is safe.
             return deliver(self.server, body, actor=actor, branch=branch)
 
+    # -- people while the server is away --------------------------------------------------------
+
+    def _remember(self, account: Account, secret_hash: str) -> None:
+        data = {**dataclasses.asdict(account), "created_at": utc_text(account.created_at)}
+        with self.local._tx() as conn:
+            conn.execute("DELETE FROM accounts_cache WHERE username = ?", (account.username,))
+            conn.execute("INSERT INTO accounts_cache (username, account, secret_hash)"
+                         " VALUES (?, ?, ?)", (account.username, json.dumps(data), secret_hash))
+
+    def _cached(self, username: str | None = None) -> list[tuple[Account, str]]:
+        with self.local._read() as conn:
+            rows = conn.execute("SELECT account, secret_hash FROM accounts_cache"
+                                + (" WHERE username = ?" if username else "")
+                                + " ORDER BY username", (username,) if username else ()).fetchall()
+        out = []
+        for data, secret_hash in rows:
+            d = json.loads(data)
+            d["created_at"] = parse_utc(d["created_at"])
+            out.append((Account(**d), str(secret_hash)))
+        return out
+
+    def account(self, username: str) -> tuple[Account, str] | None:
+        try:
+            found = self.server.account(username)
+        except ServerUnavailableError:
+            cached = self._cached(username)
+            return cached[0] if cached else None
+        if found is not None:
+            self._remember(*found)
+        return found
+
+    def accounts(self) -> list[Account]:
+        try:
+            return self.server.accounts()
+        except ServerUnavailableError:
+            return [a for a, _ in self._cached()]
+
+    def log_access(self, username: str, event: AccessEventKind, *, at: datetime,
+                   counter: str = "", detail: str = "") -> None:
+        try:
+            self.server.log_access(username, event, at=at, counter=counter, detail=detail)
+        except ServerUnavailableError:
+            with self.local._tx() as conn:
+                conn.execute("INSERT INTO access_outbox (at, username, event, counter, detail)"
+                             " VALUES (?, ?, ?, ?, ?)",
+                             (utc_text(at), username, event, counter, detail))
+
+    def failed_sign_ins(self, username: str) -> int:
+        """The server's count; while it is away, this counter's own unsent failures in a row."""
+        try:
+            return self.server.failed_sign_ins(username)
+        except ServerUnavailableError:
+            with self.local._read() as conn:
+                row = conn.execute(
+                    "SELECT count(*) FROM access_outbox WHERE username = ? AND event ="
+                    " 'sign_in_failed' AND id > coalesce((SELECT max(id) FROM access_outbox"
+                    " WHERE username = ? AND event = 'signed_in'), 0)",
+                    (username, username)).fetchone()
+            return int(row[0])
+
+    def _answering(self) -> None:
+        """A connection from before a server restart fails once, then reconnects: one retry."""
+        try:
+            self.server.ping()
+        except ServerUnavailableError:
+            self.server.ping()
+
+    def _send_access(self) -> None:
+        with self.local._read() as conn:
+            rows = conn.execute("SELECT id, at, username, event, counter, detail FROM access_outbox"
+                                " ORDER BY id").fetchall()
+        for row_id, at, username, event, counter, detail in rows:
+            self.server.log_access(username, event, at=parse_utc(at), counter=counter,
+                                   detail=f"{detail} (sent later)".strip())
+            with self.local._tx() as conn:
+                conn.execute("DELETE FROM access_outbox WHERE id = ?", (row_id,))
+
     def waiting(self) -> int:
         with self.local._read() as conn:
             return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
@@ -114,6 +210,11 @@ class CounterRepository:
             rows = conn.execute("SELECT session_id, actor, branch, body_json FROM outbox"
                                 " ORDER BY queued_at, session_id").fetchall()
         sent: dict[str, int] = {}
+        try:
+            self._answering()
+            self._send_access()
+        except ServerUnavailableError:
+            return sent
         for session_id, actor, branch, body_json in rows:
             data = json.loads(body_json)
             body = RecordBody.from_body_dict(data)

@@ -220,6 +220,11 @@ class PostgresRepository(SQLiteRepository):
             raise RecordsError(f"{self.location}: this database role may not add records; "
                                "grant it counsel_app (see docs/deploy.md)")
 
+    def ping(self) -> None:
+        """ServerUnavailableError unless the server answers now (reconnects after a restart)."""
+        with self._lock, self._errors():
+            self._conn.execute("SELECT 1")
+
     def integrity(self) -> str:
         return "ok"  # the server checks its own pages; verify() checks the chains
 

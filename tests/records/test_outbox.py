@@ -98,3 +98,43 @@ def test_without_an_outbox_there_is_nothing_waiting(tmp_path):
         assert service.status_text() == "records: on"
     finally:
         service.close()
+
+
+def test_people_can_still_sign_in_while_the_server_is_away(pg_server, tmp_path):
+    """Sign-in uses the accounts this counter has seen; the access events are sent later."""
+    from argon2 import PasswordHasher
+
+    from counsel.services.accounts import AccountsService, SignInError
+
+    url = pg_server.new_database()
+    repo = CounterRepository(PostgresRepository(url), tmp_path / "outbox.sqlite3")
+    clock = FakeClock()
+    accounts = AccountsService(repo, clock=clock, sleeper=lambda s: None,  # type: ignore[arg-type]
+                               hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+                               counter="counter 1")
+    try:
+        accounts.add_user("pnorth", name="Priya North", role="pharmacist", secret="482916",
+                          registration="2034567", by="first-run")
+        accounts.add_user("psouth", name="Sam South", role="pharmacist", secret="730215",
+                          registration="2045678", by="first-run")
+        accounts.sign_in("pnorth", "482916")  # seen on this counter while the server was up
+        pg_server.stop()
+        try:
+            with pytest.raises(SignInError):
+                accounts.sign_in("pnorth", "000000")
+            assert accounts.sign_in("pnorth", "482916").username == "pnorth"
+            with pytest.raises(SignInError):  # never seen here: cannot be checked offline
+                accounts.sign_in("psouth", "730215")
+        finally:
+            pg_server.start()
+        repo.flush()
+        events = [(e.event, e.detail.endswith("(sent later)")) for e in repo.access_log("pnorth")]
+        assert events[-2:] == [("sign_in_failed", True), ("signed_in", True)]
+        assert [e.event for e in repo.access_log("psouth")][-1] == "sign_in_failed"
+        with psycopg.connect(url, autocommit=True) as conn:
+            # 2 accounts added, 1 sign-in before, 3 events during the outage: each once.
+            assert conn.execute("SELECT count(*) FROM access_log").fetchone() == (6,)
+        repo.flush()
+        assert len(repo.access_log()) == 6
+    finally:
+        repo.close()
