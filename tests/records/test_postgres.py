@@ -11,19 +11,33 @@ import pytest
 
 from counsel.records.pg_migrations import APP_ROLE
 from counsel.records.store import open_repository
-from counsel.services.records import RecordsService
+from counsel.services.records import RecordsService, leaflet_given
 from tests.conftest import load_example
 from tests.records.conftest import FakeClock, FakeRenderer, counsel_and_finish
 
 
 def _counter(url: str, counter: int, count: int) -> list[int]:
-    """One counter (its own process and connection) recording `count` leaflets."""
+    """One counter (its own process and connection) recording `count` leaflets: each session
+    counselled, its leaflet (a stand-in PDF: the bytes are not the point here) recorded, finished
+    and the print logged."""
     clock = FakeClock(datetime(2026, 11, 23, 9, tzinfo=UTC) + timedelta(hours=counter))
     service = RecordsService.open(url, clock=clock, renderer=FakeRenderer())
     try:
         case = load_example("older-adult-kidney.json")
-        return [counsel_and_finish(service, case, pharmacist=f"C{counter}")[1]
-                for _ in range(count)]
+        result = service.counselling_for(case, today=clock.now.date())
+        ids = []
+        for n in range(count):
+            sid = service.start_session(case, pharmacist=f"C{counter}")
+            for point in result.points:
+                service.mark_point(sid, point.id, "discussed")
+            for w in result.warnings:
+                service.acknowledge(sid, w.code, "checked with prescriber")
+            pdf = f"%PDF-counter-{counter}-{n}".encode()
+            service.save_leaflet(sid, leaflet_given(result, pdf, paper="a4", large_print=None,
+                                                    rendered_on=clock.now.date()))
+            ids.append(service.finish_session(sid))
+            service.log_print(ids[-1], by=f"C{counter}")
+        return ids
     finally:
         service.close()
 
@@ -49,20 +63,28 @@ def test_four_counters_record_25_leaflets_each_into_one_server(pg_server):
             while not pending.ready():
                 report = watcher.verify()
                 assert report.ok, report.message
+                # One statement, one snapshot: every record visible has its 'finished' entry.
+                row = watcher._conn.raw.execute(  # type: ignore[attr-defined]
+                    "SELECT (SELECT count(*) FROM records),"
+                    " (SELECT count(*) FROM audit WHERE action = 'finished')").fetchone()
+                assert row[0] == row[1]
                 snapshots.append(report.counts)
                 pending.wait(0.05)
             ids = pending.get()
     finally:
         watcher.close()
-    assert all(c["records"] == c["audit"] for c in snapshots)
+    # Each record is added with its 'finished' entry in one transaction; its print follows.
+    assert all(c["records"] <= c["audit"] <= 2 * c["records"] for c in snapshots)
     assert len({c["records"] for c in snapshots}) > 1  # it really watched the writes happen
     flat = sorted(i for batch in ids for i in batch)
     assert flat == list(range(1, 101))  # exactly 100 records, none lost, none doubled
     service = RecordsService.open(url, clock=FakeClock())
     try:
         report = service.verify()
-        assert report.ok and report.counts == {"records": 100, "audit": 100}, report.message
+        assert report.ok and report.counts == {"records": 100, "audit": 200}, report.message
         assert {r.pharmacist for r in service.find()} == {"C0", "C1", "C2", "C3"}
+        leaflets = {service.get(i).leaflet.sha256 for i in flat}  # type: ignore[union-attr]
+        assert len(leaflets) == 100  # every record kept its own leaflet
     finally:
         service.close()
 
