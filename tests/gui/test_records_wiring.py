@@ -70,13 +70,13 @@ def counsel_some(window: MainWindow, qtbot) -> dict[str, Any]:  # type: ignore[n
     first, second, third = (p.id for p in result.points[:3])
     code = result.warnings[0].code
     cards = window.checklist.cards
-    with qtbot.waitSignal(window.records.saved, timeout=2000):
+    with qtbot.waitSignal(window.records.saved, timeout=10000):
         cards[first].set_status("discussed")
-    with qtbot.waitSignal(window.records.saved, timeout=2000):
+    with qtbot.waitSignal(window.records.saved, timeout=10000):
         cards[second].set_status("understood")
-    with qtbot.waitSignal(window.records.saved, timeout=2000):
+    with qtbot.waitSignal(window.records.saved, timeout=10000):
         cards[third].set_status("not_discussed", "patient in a hurry")
-    with qtbot.waitSignal(window.records.saved, timeout=2000):
+    with qtbot.waitSignal(window.records.saved, timeout=10000):
         window.checklist.acknowledge(code, "contacted")
     window.checklist.notes.setPlainText("George asked about the kidney blood test")
     return {"marks": {first: "discussed", second: "understood", third: "not_discussed"}, "ack": code}
@@ -102,7 +102,7 @@ def test_marks_acknowledgements_and_notes_are_autosaved(window: MainWindow, qtbo
     assert reader.find() == []  # nothing is a record until the leaflet is handed over
 
     # Withdrawing an acknowledgement and un-marking a point are saved too.
-    with qtbot.waitSignal(window.records.saved, timeout=2000):
+    with qtbot.waitSignal(window.records.saved, timeout=10000):
         window.checklist.ack_boxes[done["ack"]].setChecked(False)
     assert not reader.resume(sid).acknowledgements
 
@@ -114,7 +114,7 @@ def test_a_second_window_offers_to_resume_and_restores_everything(
     counsel_some(window, qtbot)
     sid = window.records.session_id
     window.go_to(2)
-    with qtbot.waitSignal(window.records.saved, timeout=2000):
+    with qtbot.waitSignal(window.records.saved, timeout=10000):
         window.schedule.checked.setChecked(True)  # step 3: calendar checked against the prescription
     assert window.model.session.schedule_checked
     qtbot.waitUntil(lambda: "kidney blood test" in reader.resume(sid).notes, timeout=3000)
@@ -145,7 +145,7 @@ def test_a_second_window_offers_to_resume_and_restores_everything(
     assert after.schedule_checked and second.schedule.checked.isChecked()
     assert reader.resume(sid).schedule_checked
     # Carrying on in the second window goes on writing the same session.
-    with qtbot.waitSignal(second.records.saved, timeout=2000):
+    with qtbot.waitSignal(second.records.saved, timeout=10000):
         second.checklist.cards[second.model.result.points[3].id].set_status("discussed")
     assert len(reader.resume(sid).marks) == 4
     second.records.close()
@@ -199,7 +199,7 @@ def test_saving_the_leaflet_finishes_a_record_with_its_hash(
     assert found.args == [1] and history.model.summary(0).id == record_id
 
     # The record is append-only: the next edit starts a new session; nothing changes the record.
-    with qtbot.waitSignal(window.records.saved, timeout=2000):
+    with qtbot.waitSignal(window.records.saved, timeout=10000):
         window.patient.drives.setChecked(not window.patient.drives.isChecked())
     new_sid = window.records.session_id
     assert new_sid is not None and new_sid != sid
@@ -300,7 +300,7 @@ def test_store_full_names_is_a_stored_setting_that_reaches_the_records(
     assert service is not None and service.settings.store_full_names is True
     # With names on, the name is kept in the open session.
     assert window.open_case_file(KIDNEY)
-    qtbot.waitUntil(lambda: window.records.session_id is not None, timeout=2000)
+    qtbot.waitUntil(lambda: window.records.session_id is not None, timeout=10000)
     sid = window.records.session_id
     assert sid is not None
     assert reader.resume(sid).case["patient"]["name"] == "George Whitfield"
