@@ -163,6 +163,7 @@ class RecordsLink(QObject):
     def _offer_resume(self) -> None:
         from counsel.gui.records import ask_resume
         from counsel.services.records import snapshot_of
+        from counsel.services.release import ACK_OUTCOMES
 
         if self.service is None:
             return
@@ -174,8 +175,14 @@ class RecordsLink(QObject):
         if state is None:
             return
         self.flush()  # anything typed while the prompt was coming up stays in its own session
-        self.w.restore_session(CounsellingSession.from_json(snapshot_of(state)))
+        snapshot = snapshot_of(state)
+        # How each warning was dealt with comes back too (the record keeps its label).
+        labels = {label: key for key, label in ACK_OUTCOMES.items()}
+        kept = {code: ack.how for code, ack in state.acknowledgements.items() if ack.how in labels}
+        snapshot["ack_outcomes"] = {code: labels[how] for code, how in kept.items()}
+        self.w.restore_session(CounsellingSession.from_json(snapshot))
         self._session = _Session(state.id)
+        self._session.outcomes = kept
         self._saved = None
         self.flush()  # the form may tidy the case up: store what is on screen (only what differs)
         self._say(f"Resumed the counselling for {state.patient_ref or 'a patient without a reference'}.")

@@ -141,6 +141,10 @@ def test_a_second_window_offers_to_resume_and_restores_everything(
     for point_id, mark in before.marks.items():
         assert second.checklist.cards[point_id].status() == mark.status
     assert second.checklist.ack_boxes[next(iter(before.acknowledged))].isChecked()
+    # ... with how it was dealt with, on screen and in the model.
+    code = next(iter(before.acknowledged))
+    assert after.ack_outcomes == {code: "contacted"}
+    assert second.checklist.outcome_boxes[code].currentData() == "contacted"
     # The step-3 tick comes back too, on screen and in the model, and is not written again.
     assert after.schedule_checked and second.schedule.checked.isChecked()
     assert reader.resume(sid).schedule_checked
