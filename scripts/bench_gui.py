@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/bench_gui.py            # n=5, offscreen
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/bench_gui.py --n 5
+    .venv/bin/python scripts/bench_gui.py --counselling   # key presses and words per session
 
 Each run starts a new Python process that builds the app exactly as `python main.py` does, opens an
 example case as soon as the window shows, waits for the first preview, then makes single edits (a
@@ -88,6 +89,44 @@ def child(case: Path, open_after: float) -> int:
     return int(app.exec())
 
 
+def counselling() -> int:
+    """A repeat patient and a new starter, each counselled from the keyboard alone: key presses
+    and words of prompts on step 2 (scripts/counter_session.py, the same run as the test)."""
+    sys.path.insert(0, str(ROOT))
+    scratch = Path(tempfile.mkdtemp(prefix="counsel-bench-"))
+    os.environ["COUNSEL_DB"] = str(scratch / "records.sqlite3")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from counsel.gui.app import create_app
+    from counsel.gui.dialogs import FileDialogs
+    from counsel.gui.main_window import MainWindow
+    from counsel.gui.settings import AppSettings
+    from scripts.counter_session import counsel_by_keyboard, wait_until
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch))
+    create_app()
+    win = MainWindow(settings=AppSettings(pharmacy_name="Bench Pharmacy", pharmacist="BP"))
+    win.show()
+    wait_until(lambda: True, 1)
+    opened: list[Path] = []
+    FileDialogs.open_case = classmethod(lambda cls, parent, folder: opened[-1])  # type: ignore[method-assign,assignment,return-value]
+    FileDialogs.save_pdf = classmethod(  # type: ignore[method-assign,assignment]
+        lambda cls, parent, suggested: scratch / f"leaflet-{len(opened)}.pdf")
+    report = {}
+    for name, case in (("repeat patient", "older-adult-kidney.json"),
+                       ("new starter", "standard-adult-start.json")):
+        opened.append(ROOT / "examples" / case)
+        keys, words = counsel_by_keyboard(win, opened[-1])
+        report[name] = {"case": case, "key_presses": keys, "words_on_step_2": words}
+    report["goals"] = {"repeat patient": {"key_presses": 40, "words_on_step_2": 400},
+                       "new starter": {"key_presses": 80}}
+    print(json.dumps(report, indent=2))
+    win.worker.wait()
+    win.records.close()
+    return 0
+
+
 def summary(values: list[float]) -> dict[str, float]:
     return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
             "max": round(max(values), 3)}
@@ -100,7 +139,11 @@ def main() -> int:
     parser.add_argument("--open-after", type=float, default=0.0,
                         help="seconds after start-up before the case is opened (default 0: at once)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--counselling", action="store_true",
+                        help="count key presses and words for a scripted repeat patient and new starter")
     args = parser.parse_args()
+    if args.counselling:
+        return counselling()
     if args.child:
         return child(args.case, args.open_after)
     env = {**os.environ}

@@ -3,43 +3,22 @@ and a scripted keyboard-only session that counts key presses and the words on sc
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication
 
 from counsel import paths
 from counsel.gui.main_window import MainWindow
 from counsel.gui.pages.checklist import MUST_SAY_MAX
+from scripts.counter_session import Keys, counsel_by_keyboard
 from tests.gui.conftest import DialogLog
 
 pytestmark = pytest.mark.gui
 KIDNEY = paths.EXAMPLES_DIR / "older-adult-kidney.json"  # a repeat ("continue") patient
 STANDARD = paths.EXAMPLES_DIR / "standard-adult-start.json"  # a new starter with a titration
-
-
-class Keys:
-    """Key presses sent to whatever has focus, counted."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
-              times: int = 1) -> None:
-        for _ in range(times):
-            target = QApplication.focusWidget()
-            assert target is not None
-            QTest.keyClick(target, key, modifier)
-            QApplication.processEvents()
-            self.count += 1
-
-
-def words_on_screen(page: QWidget) -> int:
-    text = " ".join(label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page))
-    return len(re.sub(r"<[^>]+>", " ", text).split())
 
 
 def test_d_u_n_keys_mark_the_focused_card_and_move_on(window: MainWindow, qtbot) -> None:
@@ -85,45 +64,15 @@ def test_the_must_say_strip_lists_the_few_things_and_ticks_them_off(window: Main
     assert "D discussed" in strip.text()
 
 
-def counsel_by_keyboard(win: MainWindow, case: Path, modal_log: DialogLog, qtbot) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """One whole session from the keyboard: open, acknowledge, mark, check, save. Returns
-    (key presses, words of prompts on step 2)."""
-    keys = Keys()
-    modal_log.open_path = case
-    win.activateWindow()
-    win.sidebar.setFocus()
-    keys.press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)  # Ctrl+O (the dialog answers)
-    keys.press(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Ctrl+2: the checklist
-    page = win.checklist
-    qtbot.waitUntil(lambda: page.isAncestorOf(QApplication.focusWidget()), timeout=3000)
-    words = words_on_screen(page)
-    result = win.model.result
-    assert result is not None
-    for code in page.outcome_boxes:  # focus starts on the first warning's outcome list
-        assert QApplication.focusWidget() is page.outcome_boxes[code]
-        keys.press(Qt.Key.Key_Down)  # "Prescriber already aware": acknowledged
-        keys.press(Qt.Key.Key_Tab, times=2)  # past the tick, to the next warning or first card
-    for card in page.cards.values():
-        if card.status() != "pending":
-            continue
-        assert card.isAncestorOf(QApplication.focusWidget()), card.point.id
-        keys.press(Qt.Key.Key_D)
-    if len(result.schedule) >= 2:
-        keys.press(Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-        keys.press(Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # Alt+C: calendar checked
-        qtbot.waitUntil(lambda: win.model.session.schedule_checked, timeout=2000)  # animated click
-    keys.press(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Ctrl+E: Save PDF
-    qtbot.waitUntil(lambda: win.model.session.leaflet_output == "saved", timeout=60000)
-    return keys.count, words
-
-
 @pytest.mark.pdf
 def test_a_repeat_patient_and_a_new_starter_by_keyboard(
         started: MainWindow, modal_log: DialogLog, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     figures = {}
     for name, case in (("repeat", KIDNEY), ("new starter", STANDARD)):
         modal_log.save_pdf_path = tmp_path / f"{name}.pdf"
-        figures[name] = counsel_by_keyboard(started, case, modal_log, qtbot)
+        modal_log.open_path = case
+        figures[name] = counsel_by_keyboard(
+            started, case, lambda until, seconds: qtbot.waitUntil(until, timeout=int(seconds * 1000)))
         assert (tmp_path / f"{name}.pdf").exists()
         assert not started.is_dirty()  # done: the next patient starts clean
     import sys
