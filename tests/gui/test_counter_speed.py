@@ -30,8 +30,10 @@ def test_d_u_n_keys_mark_the_focused_card_and_move_on(window: MainWindow, qtbot)
     cards[0].focus_mark()
     qtbot.waitUntil(lambda: cards[0].isAncestorOf(QApplication.focusWidget()))
     keys = Keys()
+    assert cards[0].expanded() and not cards[1].expanded()  # details open where the keyboard is
     keys.press(Qt.Key.Key_D)
     assert cards[0].status() == "discussed"
+    assert cards[1].expanded() and not cards[0].expanded()
     assert window.model.session.mark_of(cards[0].point.id).status == "discussed"
     assert cards[1].isAncestorOf(QApplication.focusWidget())  # moved on by itself
     keys.press(Qt.Key.Key_U)

@@ -7,6 +7,7 @@ from itertools import pairwise
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -76,6 +77,10 @@ class PointCard(QFrame):
         for label in (say, words, why):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Counter speed: the patient wording and the reason open on the card being worked on
+        # (the one with the keyboard); the others show the title and what to say.
+        self.details = (words, why)
+        self.set_expanded(False)
 
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
@@ -104,6 +109,13 @@ class PointCard(QFrame):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda status=status: self.key_mark(status))
+
+    def set_expanded(self, expanded: bool) -> None:
+        for label in self.details:
+            label.setVisible(expanded)
+
+    def expanded(self) -> bool:
+        return not self.details[0].isHidden()
 
     def key_mark(self, status: MarkStatus) -> None:
         """Mark by key; a skipped point asks for its reason, the others move on."""
@@ -193,6 +205,10 @@ class ChecklistPage(QWidget):
         layout.addWidget(self.notes)
         layout.addStretch(1)
         self.empty_button.clicked.connect(self.go_to_patient)
+        self._open_card: PointCard | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
         self.notes.textChanged.connect(lambda: self.notes_changed.emit(self.notes.toPlainText()))
 
     def show_result(self, result: Counselling | None, session: CounsellingSession) -> None:
@@ -258,6 +274,7 @@ class ChecklistPage(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self._cards.clear()
+        self._open_card = None
         self._ack_boxes.clear()
         self._outcomes.clear()
         if result is None:
@@ -324,6 +341,18 @@ class ChecklistPage(QWidget):
             layout.addWidget(text)
             layout.addLayout(row)
         return box
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The card holding the keyboard shows its details; the one before folds up again."""
+        card = new
+        while card is not None and not isinstance(card, PointCard):
+            card = card.parentWidget()
+        if card is None or card is self._open_card or card not in self._cards.values():
+            return
+        if self._open_card is not None and self._open_card in self._cards.values():
+            self._open_card.set_expanded(False)
+        card.set_expanded(True)
+        self._open_card = card
 
     def _advance_from(self, card: PointCard) -> None:
         """After a key mark, the next point still to do gets the keyboard (and comes into view)."""
