@@ -188,13 +188,20 @@ class LeafletActions(QObject):
             return
         self.w.statusBar().showMessage(f"Sending the leaflet to {name}…")
         paper = self.w.leaflet.paper_value()
+        made_from = fingerprint(self.w.model.result)
         self.w.worker.submit(
             lambda: printing.send_with_lp(pdf, name, copies, lp, paper),
-            lambda answer: self._printed(name, str(answer), pdf),
+            lambda answer: self._printed(name, str(answer), pdf, made_from),
             lambda message: self._fail(f"Printing on {name} failed: {message}"),
         )
 
-    def _printed(self, name: str, answer: str, pdf: bytes) -> None:
+    def _printed(self, name: str, answer: str, pdf: bytes, made_from: str | None = None) -> None:
+        if made_from is not None and made_from != fingerprint(self.w.model.result):
+            # Printed, but another case is on screen now: never record it under that one. The
+            # printed case's session stays unfinished (resumable) in the records.
+            self._fail(f"The leaflet was sent to {name}, but the case on screen changed meanwhile, "
+                       "so it was not recorded as given. Reopen that case to finish it.")
+            return
         self.w.model.set_leaflet_output("printed")
         self.w.statusBar().showMessage(f"Leaflet sent to {name} ({answer}).", 10000)
         self.printed.emit(answer)

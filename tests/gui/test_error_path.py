@@ -176,3 +176,26 @@ def test_a_render_in_flight_is_never_saved_or_shown_under_the_next_patient(
     for pdf in shown[opened_at:]:
         assert "Maria Lopez" not in pdf_text(pdf)
     assert_whole(win, DANIEL, "Daniel Brooks")
+
+
+def test_a_print_finishing_after_the_next_patient_is_opened_is_not_recorded_under_them(
+        maria: MainWindow, modal_log: DialogLog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        qtbot) -> None:  # type: ignore[no-untyped-def]
+    from counsel.gui import printing
+    from tests.gui.test_output import fake_lp
+
+    lp, lp_log = fake_lp(tmp_path)
+    monkeypatch.setattr(printing, "available_printers", lambda: ["FakeQueue"])
+    monkeypatch.setattr(printing, "default_printer", lambda: "FakeQueue")
+    monkeypatch.setattr(printing, "lp_path", lambda: lp)
+    ready_to_release(maria)
+    modal_log.print_ok = True
+    handed: list[str] = []
+    maria.leaflet_actions.handed_over.connect(lambda _pdf, how: handed.append(how))
+    maria.actions_by_name["print"].trigger()  # lp runs in the worker...
+    assert maria.open_case_file(DANIEL)  # ... while the next patient is opened
+    qtbot.waitUntil(lambda: any("changed meanwhile" in str(a) for n, a in modal_log.calls if n == "warn"),
+                    timeout=30000)
+    assert lp_log.exists() and (tmp_path / "spooled.pdf").exists()  # it did go to the printer
+    assert handed == []  # but nothing was recorded as given, and not under Daniel
+    assert maria.model.session.leaflet_output == ""
