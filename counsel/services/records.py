@@ -329,8 +329,15 @@ class RecordsService:
         self.repo.clear_mark(session_id, point_id, self._now())
 
     def acknowledge(self, session_id: str, code: str, how: str = "acknowledged") -> None:
-        """Record how a warning was dealt with, e.g. 'checked with prescriber'."""
+        """Record how a warning was dealt with, e.g. 'checked with prescriber'.
+
+        Signed in as someone other than the person who started the session (switch user at a
+        shared counter), the acknowledgement says who gave it.
+        """
         how = _clean(how, 300) or "acknowledged"
+        if self.actor is not None and \
+                self.repo.load_session(session_id).pharmacist != self.actor.username:
+            how = f"{how[:270]} (by {self.actor.username})"
         self.repo.save_ack(session_id, Acknowledgement(code.strip().upper(),
                                                        self._private(session_id, how), self._now()))
 

@@ -194,3 +194,19 @@ def test_unfinished_sessions_are_the_signed_in_persons_own(records: RecordsServi
     records.actor = None
     with pytest.raises(RecordsError, match="sign in first"):
         records.unfinished_sessions()
+
+
+def test_an_acknowledgement_after_switch_user_names_who_gave_it(records: RecordsService,
+                                                                accounts: AccountsService):
+    _people(accounts)
+    case = load_example("older-adult-kidney.json")
+    records.actor = accounts.sign_in("pnorth", PIN)
+    sid = records.start_session(case, pharmacist="")
+    result = records.counselling_for(case, today=records.clock().date())
+    first, second = (w.code for w in result.warnings[:2])
+    records.acknowledge(sid, first, "checked with prescriber")
+    records.actor = accounts.sign_in("psouth", "730215")  # switch user mid-session
+    records.acknowledge(sid, second, "checked with prescriber")
+    acks = {c: a.how for c, a in records.resume(sid).acknowledgements.items()}
+    assert acks[first] == "checked with prescriber"  # absence: the session's own pharmacist
+    assert acks[second] == "checked with prescriber (by psouth)"
