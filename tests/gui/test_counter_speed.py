@@ -64,6 +64,17 @@ def test_the_must_say_strip_lists_the_few_things_and_ticks_them_off(window: Main
     window.checklist.cards[first.id].set_status("understood")
     assert f"✓ {first.point.title}" in strip.text()
     assert "D discussed" in strip.text()
+    # A short opening and a closing teach-back frame the session.
+    page = window.checklist
+    assert page.opening.isVisibleTo(page) and "What has the doctor told you" in page.opening.text()
+    assert page.closing.isVisibleTo(page) and "teach-back" in page.closing.text()
+
+
+def test_no_opening_or_strip_without_a_valid_case(window: MainWindow) -> None:
+    window.go_to(1)
+    page = window.checklist
+    assert not page.opening.isVisibleTo(page) and not page.closing.isVisibleTo(page)
+    assert not page.must_say.isVisibleTo(page)
 
 
 @pytest.mark.pdf

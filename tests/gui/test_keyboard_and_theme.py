@@ -124,6 +124,7 @@ def test_dark_mode_cards_read_at_4_5_to_1(dark: QPalette, qtbot) -> None:  # typ
         QApplication.processEvents()
         cards = list(win.checklist.cards.values())
         assert cards
+        qtbot.waitUntil(lambda: all(c.height() > 20 for c in cards[:6]))  # laid out
         for card in cards[:6]:
             image = card.grab().toImage()
             # The card's own background, inside its border and clear of any text.
@@ -148,11 +149,12 @@ def test_dark_mode_cards_read_at_4_5_to_1(dark: QPalette, qtbot) -> None:  # typ
         win.worker.wait(30000)
 
 
-def test_light_mode_cards_stay_light(window: MainWindow) -> None:
+def test_light_mode_cards_stay_light(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     """The absence case: the palette roles give light cards in a light palette."""
     assert window.open_case_file(KIDNEY)
     window.go_to(1)
     QApplication.processEvents()
     card = next(iter(window.checklist.cards.values()))
+    qtbot.waitUntil(lambda: card.height() > 20)
     image = card.grab().toImage()
     assert luminance(image.pixelColor(image.width() - 4, image.height() // 2)) > 0.5

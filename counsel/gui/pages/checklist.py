@@ -194,11 +194,18 @@ class ChecklistPage(QWidget):
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(80)
         layout = QVBoxLayout(self)
+        # A short opening and a closing teach-back: general counselling practice, not drug facts.
+        self.opening = named(QLabel(OPENING), "How to open")
+        self.closing = named(QLabel(CLOSING), "How to close")
+        for line in (self.opening, self.closing):
+            line.setWordWrap(True)
         layout.addWidget(self.summary)
+        layout.addWidget(self.opening)
         layout.addWidget(self.must_say)
         layout.addWidget(self.empty)
         layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.content)
+        layout.addWidget(self.closing)
         self.notes_label = QLabel(f"<b>{PRIVATE_NOTES_LABEL}</b>")
         self.notes_label.setBuddy(self.notes)
         layout.addWidget(self.notes_label)
@@ -216,6 +223,8 @@ class ChecklistPage(QWidget):
         if self.notes.toPlainText() != session.notes:
             self.notes.setPlainText(session.notes)
         self.empty.setVisible(result is None)
+        self.opening.setVisible(result is not None)
+        self.closing.setVisible(result is not None)
         self.empty_button.setVisible(result is None)
         self.content.setVisible(result is not None)
         signature = (
@@ -441,6 +450,10 @@ class ChecklistPage(QWidget):
 
 
 MUST_SAY_MAX = 8
+OPENING = ("<b>Open:</b> check who the medicine is for (name and date of birth). Ask: "
+           "<i>\"What has the doctor told you it is for?\"</i>")
+CLOSING = ("<b>Close (teach-back):</b> <i>\"To check I explained it well, can you tell me how and "
+           "when you will take it, and what you will do if you miss a dose?\"</i>")
 
 
 def must_say_lines(result: Counselling, session: CounsellingSession) -> list[tuple[str, bool]]:
