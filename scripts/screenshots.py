@@ -184,7 +184,7 @@ def main() -> int:
     save(kidney, "13-print-gate-not-ready.png")
     windows = [win, kidney]
 
-    # Every step in a dark palette (as Windows 11 dark mode gives) and at 150 % fonts.
+    # Every step in a dark palette (as Windows 11 dark mode gives) and at 150 % and 200 % fonts.
     light = QApplication.palette()
     QApplication.setPalette(dark_palette())
     windows.append(walk(app, "dark"))
@@ -194,6 +194,9 @@ def main() -> int:
     big.setPointSizeF(font.pointSizeF() * 1.5)
     QApplication.setFont(big)
     windows.append(walk(app, "font-150"))
+    big.setPointSizeF(font.pointSizeF() * 2)
+    QApplication.setFont(big)
+    windows.append(walk(app, "font-200"))
     QApplication.setFont(font)
     for window in windows:
         window.worker.wait()

@@ -48,6 +48,7 @@ class SchedulePage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
+        self.table.setWordWrap(False)  # a narrow column elides (its tooltip has it all)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
@@ -116,8 +117,11 @@ class SchedulePage(QWidget):
                 if not amount.measurable and col == 4:
                     item.setForeground(QColor(tone("error")))
                 self.table.setItem(row, col, item)
-        height = self.table.horizontalHeader().height() + 4
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().sizeHint().height() + 4
         height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        # Room for a sideways scroll bar too (very large fonts): it must not hide the last row.
+        height += self.table.horizontalScrollBar().sizeHint().height()
         self.table.setFixedHeight(min(height, 460))
 
     @staticmethod
