@@ -54,7 +54,8 @@ class PointCard(QFrame):
     marked = Signal(str, str, str)
     advance = Signal(object)  # this card, marked by key: the page moves on to the next one
 
-    def __init__(self, point: SelectedPoint, mark: PointMark, parent: QWidget | None = None) -> None:
+    def __init__(self, point: SelectedPoint, mark: PointMark, parent: QWidget | None = None, *,
+                 compact: bool = False) -> None:
         super().__init__(parent)
         self.point = point
         self.setObjectName("critical" if point.point.critical else "point")
@@ -80,7 +81,7 @@ class PointCard(QFrame):
         # Counter speed: the patient wording and the reason open on the card being worked on
         # (the one with the keyboard); the others show the title and what to say.
         self.details = (words, why)
-        self.set_expanded(False)
+        self.set_expanded(not compact)
 
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
@@ -296,7 +297,7 @@ class ChecklistPage(QWidget):
             heading.setContentsMargins(0, 10, 0, 2)
             self.content_layout.addWidget(heading)
             for point in section.points:
-                card = PointCard(point, session.mark_of(point.id))
+                card = PointCard(point, session.mark_of(point.id), compact=True)
                 card.marked.connect(self.mark_changed)
                 card.advance.connect(self._advance_from)
                 self._cards[point.id] = card
