@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import os
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,10 +16,22 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from counsel import paths
-from counsel.core.case import Case, parse_case
-from counsel.core.content import Catalog, default_catalog
-from counsel.core.rules import Counselling, counsel_case
+# No test may ever read or write this user's real records, training, settings or caches (a test
+# that did once left an unfinished session in ~/.local/share/Counsel, and every later GUI start
+# stopped at the resume prompt). Point the per-user folders at a scratch folder for the whole run,
+# before anything works out a path; subprocesses inherit it.
+_SCRATCH_HOME = tempfile.mkdtemp(prefix="counsel-test-home-")
+for _var, _sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"),
+                   ("XDG_STATE_HOME", "state")):
+    os.environ[_var] = os.path.join(_SCRATCH_HOME, _sub)
+for _var in ("COUNSEL_DB", "COUNSEL_TRAINING_DB"):
+    os.environ.pop(_var, None)
+atexit.register(shutil.rmtree, _SCRATCH_HOME, True)
+
+from counsel import paths  # noqa: E402  (the scratch folders must be set first)
+from counsel.core.case import Case, parse_case  # noqa: E402
+from counsel.core.content import Catalog, default_catalog  # noqa: E402
+from counsel.core.rules import Counselling, counsel_case  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 EXAMPLES = sorted(paths.EXAMPLES_DIR.glob("*.json"))
