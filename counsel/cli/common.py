@@ -60,7 +60,9 @@ def add_case_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("case", type=Path, help="case file (JSON)")
     p.add_argument("--region", choices=["us", "uk"], help="override the case's region")
     p.add_argument("--acknowledge", metavar="CODES",
-                   help="comma-separated warning codes the pharmacist has acknowledged")
+                   help="comma-separated warning codes the pharmacist has acknowledged, each "
+                        "optionally CODE=OUTCOME saying how it was dealt with (prescriber_aware, "
+                        "contacted, will_contact, not_needed); the record keeps it")
 
 
 def ack_status(result: Counselling, ack: str | None) -> int:

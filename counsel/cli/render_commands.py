@@ -18,7 +18,7 @@ from counsel.services.leaflet import (
     write_leaflet,
 )
 from counsel.services.outputs import check_output_path
-from counsel.services.release import release_check
+from counsel.services.release import parse_acknowledgements, release_check
 
 
 def register(sub: Any) -> dict[str, Any]:
@@ -54,6 +54,7 @@ def _render(args: argparse.Namespace, today: date) -> int:
     check_output_paths(args.output, args.html, names=("-o/--output", "--html"))
     if args.record and args.training:
         raise LeafletError("--record: training leaflets are never stored in the counselling records")
+    outcomes = parse_acknowledgements(args.acknowledge)  # a wrong outcome: one line, exit 2
     result = counsel_file(args.case, today=today, region=args.region)
     if args.record and not result.case.pharmacist.strip():
         raise LeafletError('--record: the case has no "pharmacist" (initials) to record')
@@ -87,7 +88,7 @@ def _render(args: argparse.Namespace, today: date) -> int:
 
         record_id = record_headless_render(
             result, pdf, options, now=datetime.now(UTC), db_path=args.db,
-            acknowledged=parse_codes(args.acknowledge), today=today,
+            acknowledged=parse_codes(args.acknowledge), today=today, outcomes=outcomes,
         )
         print(f"recorded as record {record_id}")
     return EXIT_OK

@@ -46,6 +46,8 @@ def with_date_checks(result: Counselling, today: date) -> Counselling:
 
 def parse_codes(text: str | None) -> set[str]:
     """'A, b ,C' -> {'A','B','C'} (acknowledgement codes are case-insensitive)."""
+    # 'CODE=outcome' names how the warning was dealt with (counsel.services.release).
     if not text:
         return set()
-    return {c.strip().upper() for c in text.split(",") if c.strip()}
+    return {c.partition("=")[0].strip().upper() for c in text.split(",")
+            if c.partition("=")[0].strip()}

@@ -60,6 +60,7 @@ from counsel.records.repository import RecordsRepository
 from counsel.records.sqlite_repo import SQLiteRepository
 from counsel.records.store import DbTarget, describe, open_repository, resolve
 from counsel.services.outputs import check_output_path
+from counsel.services.release import outcome_label
 
 __all__ = [
     "ChainReport", "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings",
@@ -754,11 +755,15 @@ def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, 
                            now: datetime, db_path: DbTarget | None = None,
                            acknowledged: frozenset[str] | set[str] = frozenset(),
                            today: date | None = None, pharmacist: str | None = None,
-                           store_full_names: bool = False) -> int:
+                           store_full_names: bool = False,
+                           outcomes: Mapping[str, str] | None = None) -> int:
     """Record a leaflet rendered from the command line (`render ... --record`); returns the record id.
 
     options is the LeafletOptions used (paper, large_print, training). Training renders are refused.
+    outcomes: warning code -> outcome id (release.ACK_OUTCOMES), kept with the same label the GUI
+    keeps; a code acknowledged without one says it came from the command line.
     """
+
     if getattr(options, "training", False):
         raise TrainingRefusedError("training leaflets are never stored in the counselling records")
     service = RecordsService.open(db_path, clock=lambda: now,
@@ -770,7 +775,9 @@ def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, 
                                "record it")
         session_id = service.start_session(result.case, pharmacist=who)
         for code in sorted(acknowledged):
-            service.acknowledge(session_id, code, how="acknowledged on the command line")
+            outcome = (outcomes or {}).get(code, "")
+            how = outcome_label(outcome) if outcome else "acknowledged on the command line"
+            service.acknowledge(session_id, code, how=how)
         service.save_leaflet(session_id, leaflet_given(
             result, pdf_bytes, paper=getattr(options, "paper", "a4"),
             large_print=getattr(options, "large_print", None), rendered_on=today or now.date()))

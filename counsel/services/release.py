@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from counsel.core.errors import CounselError
 from counsel.core.rules import Counselling
 
 CALENDAR = "CALENDAR"
@@ -90,3 +91,27 @@ def outcome_label(outcome: str) -> str:
 def outcome_labels(outcomes: Mapping[str, str], codes: Iterable[str]) -> dict[str, str]:
     """Each acknowledged code with the label of its outcome (the default where none was chosen)."""
     return {code: outcome_label(outcomes.get(code, DEFAULT_OUTCOME)) for code in codes}
+
+
+class AcknowledgementError(CounselError):
+    """An acknowledgement given on the command line names an outcome that does not exist."""
+
+
+def parse_acknowledgements(text: str | None) -> dict[str, str]:
+    """'A, b=contacted' -> {'A': '', 'B': 'contacted'}: each code with its outcome id ('' = none).
+
+    The GUI chooses an outcome from ACK_OUTCOMES; the CLI names one the same way, so the record
+    keeps the same label (outcome_label) whichever front end acknowledged the warning.
+    """
+    acks: dict[str, str] = {}
+    for item in (text or "").split(","):
+        code, _, outcome = item.partition("=")
+        code, outcome = code.strip().upper(), outcome.strip().lower()
+        if not code:
+            continue
+        if outcome and outcome not in ACK_OUTCOMES:
+            raise AcknowledgementError(
+                f"--acknowledge: '{outcome[:40]}' for {code[:40]} is not an outcome "
+                f"(one of {', '.join(ACK_OUTCOMES)})")
+        acks[code] = outcome
+    return acks
