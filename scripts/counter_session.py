@@ -51,8 +51,9 @@ def wait_until(condition: Callable[[], bool], timeout: float) -> None:
 
 
 def counsel_by_keyboard(win: MainWindow, case: Path, wait: Wait = wait_until) -> tuple[int, int]:
-    """Open (Ctrl+O), acknowledge each warning (↓ picks the outcome), D on each point, Alt+C for
-    any calendar, Ctrl+E to save. Returns (key presses, words of prompts on step 2)."""
+    """Open (Ctrl+O), acknowledge each warning (1: "prescriber already aware", and on to the next),
+    D on each point on screen, Alt+C for any calendar, Ctrl+E to save. Returns (key presses,
+    words of prompts on step 2)."""
     keys = Keys()
     win.activateWindow()
     wait(win.isActiveWindow, 5)
@@ -69,10 +70,10 @@ def counsel_by_keyboard(win: MainWindow, case: Path, wait: Wait = wait_until) ->
     assert result is not None
     for code in page.outcome_boxes:  # focus starts on the first warning's outcome list
         assert QApplication.focusWidget() is page.outcome_boxes[code], code
-        keys.press(Qt.Key.Key_Down)  # "Prescriber already aware": acknowledged
-        keys.press(Qt.Key.Key_Tab, times=2)  # past the tick, to the next warning or first card
+        keys.press(Qt.Key.Key_1)  # "Prescriber already aware": acknowledged, and on to the next
     for card in page.cards.values():
-        if card.status() != "pending":
+        # A repeat patient's short list: the folded points are not on screen, not gone through.
+        if card.status() != "pending" or not card.isVisibleTo(page):
             continue
         assert card.isAncestorOf(QApplication.focusWidget()), card.point.id
         keys.press(Qt.Key.Key_D)

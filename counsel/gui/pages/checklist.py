@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -48,6 +48,23 @@ CARD_STYLE = (
 CRITICAL_STYLE = "background: #a40000; color: white; font-weight: 700; padding: 1px 6px; border-radius: 3px;"
 
 
+class OutcomeBox(QComboBox):
+    """How a warning was dealt with. Keys 1-4 choose an outcome in one press (the list shows each
+    key); choosing acknowledges the warning and the page moves on (ChecklistPage._on_outcome)."""
+
+    chosen_by_key = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        text = event.text()
+        if event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier) \
+                and len(text) == 1 and "1" <= text <= str(self.count() - 1):
+            self.setCurrentIndex(int(text))
+            self.chosen_by_key.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class PointCard(QFrame):
     """One checklist point: what to say, the patient's wording, why it applies, and its mark."""
 
@@ -55,7 +72,7 @@ class PointCard(QFrame):
     advance = Signal(object)  # this card, marked by key: the page moves on to the next one
 
     def __init__(self, point: SelectedPoint, mark: PointMark, parent: QWidget | None = None, *,
-                 compact: bool = False) -> None:
+                 compact: bool = False, title_only: bool = False) -> None:
         super().__init__(parent)
         self.point = point
         self.setObjectName("critical" if point.point.critical else "point")
@@ -80,7 +97,10 @@ class PointCard(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Counter speed: the patient wording and the reason open on the card being worked on
         # (the one with the keyboard); the others show the title and what to say.
-        self.details = (words, why)
+        self.say = say
+        # title_only (a repeat patient's short list): what to say folds too; the Must say strip
+        # and the titles carry the list, and the card with the keyboard opens in full.
+        self.details = (say, words, why) if title_only else (words, why)
         self.set_expanded(not compact)
 
         self.group = QButtonGroup(self)
@@ -172,6 +192,9 @@ class ChecklistPage(QWidget):
         self._cards: dict[str, PointCard] = {}
         self._ack_boxes: dict[str, QCheckBox] = {}
         self._outcomes: dict[str, QComboBox] = {}
+        # code -> (label, full text, title only): a short list folds each warning to its title
+        # except the one being acknowledged (its outcome list has the keyboard).
+        self._warning_texts: dict[str, tuple[QLabel, str, str]] = {}
         self._signature: object = None
         self._pending: tuple[Counselling | None, CounsellingSession] | None = None
         self.summary = QLabel()
@@ -194,6 +217,16 @@ class ChecklistPage(QWidget):
         self.notes.setPlaceholderText("Counselling notes: questions asked, what the patient was unsure about")
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(80)
+        # A repeat ("continue") patient gets the short list first: the warnings and the critical
+        # points; the other points fold by section (the "+" key or the button opens them).
+        self.short_list = False
+        self.folded: list[QWidget] = []
+        self.show_all = named(QPushButton("Show all points (+)"), "Show all points")
+        self.show_all.clicked.connect(self.unfold)
+        self.show_all.hide()
+        unfold_key = QShortcut(QKeySequence("+"), self)
+        unfold_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        unfold_key.activated.connect(self.unfold)
         layout = QVBoxLayout(self)
         # A short opening and a closing teach-back: general counselling practice, not drug facts.
         self.opening = named(QLabel(OPENING), "How to open")
@@ -206,6 +239,7 @@ class ChecklistPage(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.content)
+        layout.addWidget(self.show_all, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.closing)
         self.notes_label = QLabel(f"<b>{PRIVATE_NOTES_LABEL}</b>")
         self.notes_label.setBuddy(self.notes)
@@ -284,26 +318,54 @@ class ChecklistPage(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self._cards.clear()
+        self.folded = []
         self._open_card = None
         self._ack_boxes.clear()
         self._outcomes.clear()
+        self._warning_texts.clear()
+        self.short_list = result is not None and result.case.prescription.plan == "continue"
+        # (set before the warnings box: its labels fold on a short list)
+        self.show_all.hide()
         if result is None:
             return
         if result.warnings:
             self.content_layout.addWidget(self._warnings_box(result, session))
+            pending = [w.code for w in result.unacknowledged(session.acknowledged)]
+            self._fold_warnings(pending[0] if pending else None)
         for section in result.sections:
             heading = QLabel(section.section.title)
             heading.setFont(scaled_font(1.2, bold=True))
             heading.setContentsMargins(0, 10, 0, 2)
             self.content_layout.addWidget(heading)
+            shown = 0
             for point in section.points:
-                card = PointCard(point, session.mark_of(point.id), compact=True)
+                card = PointCard(point, session.mark_of(point.id), compact=True,
+                                 title_only=self.short_list)
                 card.marked.connect(self.mark_changed)
                 card.advance.connect(self._advance_from)
                 self._cards[point.id] = card
                 self.content_layout.addWidget(card)
+                if self.short_list and not point.point.critical:
+                    card.hide()
+                    self.folded.append(card)
+                else:
+                    shown += 1
+            if self.short_list and shown == 0:
+                heading.hide()  # a whole section folded: the button says how many points wait
+                self.folded.append(heading)
+        if self.folded:
+            hidden = sum(1 for w in self.folded if isinstance(w, PointCard))
+            self.show_all.setText(f"Show the other {hidden} points (+)")
+            self.show_all.show()
         self._chain_tab_order()
         guard_wheel(self.content)
+
+    def unfold(self) -> None:
+        """Open the folded sections (a repeat patient's short list first, the rest on request)."""
+        for widget in self.folded:
+            widget.show()
+        self.folded = []
+        self.show_all.hide()
 
     def _chain_tab_order(self) -> None:
         """Tab follows the page: warnings, then each point's marks and reason, then the notes.
@@ -326,22 +388,25 @@ class ChecklistPage(QWidget):
         for warning in result.warnings:
             # A plain title where the core gives one; the stable code stays for the record.
             title = str(getattr(warning, "title", "") or warning.code)
-            text = QLabel(f"<b>{_esc(title)}</b>: {_esc(warning.message)}")
+            full = f"<b>{_esc(title)}</b>: {_esc(warning.message)}"
+            text = QLabel(full)
+            self._warning_texts[warning.code] = (text, full, f"<b>{_esc(title)}</b> ▸")
             text.setToolTip(warning.code)
             text.setWordWrap(True)
             text.setStyleSheet("font-weight: 400;")
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             code = warning.code
-            outcome = named(QComboBox(), f"How the warning was dealt with: {title}")
-            outcome.addItem("How was it dealt with?", "")
-            for value, label in ACK_OUTCOMES.items():
-                outcome.addItem(label, value)
+            outcome = named(OutcomeBox(), f"How the warning was dealt with: {title}")
+            outcome.addItem("How was it dealt with? (keys 1-4)", "")
+            for key, (value, label) in enumerate(ACK_OUTCOMES.items(), start=1):
+                outcome.addItem(f"{key}  {label}", value)
             outcome.setCurrentIndex(max(outcome.findData(session.ack_outcomes.get(code, "")), 0))
             check = named(QCheckBox("Acknowledged"), f"Acknowledge warning: {title}")
             check.setStyleSheet("font-weight: 400;")
             check.setChecked(warning.code in session.acknowledged)
             check.toggled.connect(lambda on, code=code: self._on_ack_toggled(code, on))
             outcome.currentIndexChanged.connect(lambda _i, code=code: self._on_outcome(code))
+            outcome.chosen_by_key.connect(lambda code=code: self._advance_from_warning(code))
             self._ack_boxes[code] = check
             self._outcomes[code] = outcome
             row = QHBoxLayout()
@@ -352,8 +417,18 @@ class ChecklistPage(QWidget):
             layout.addLayout(row)
         return box
 
+    def _fold_warnings(self, open_code: str | None) -> None:
+        """On a short list, only the warning being acknowledged shows its whole message."""
+        for code, (label, full, short) in self._warning_texts.items():
+            label.setText(full if not self.short_list or code == open_code else short)
+
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """The card holding the keyboard shows its details; the one before folds up again."""
+        if self.short_list and new is not None:
+            code = next((c for c, box in self._outcomes.items()
+                         if new is box or new is self._ack_boxes[c]), None)
+            if code is not None:
+                self._fold_warnings(code)
         card = new
         while card is not None and not isinstance(card, PointCard):
             card = card.parentWidget()
@@ -364,9 +439,26 @@ class ChecklistPage(QWidget):
         card.set_expanded(True)
         self._open_card = card
 
+    def _advance_from_warning(self, code: str) -> None:
+        """After an outcome chosen by key: the next warning still to do, else the first point."""
+        codes = list(self._outcomes)
+        later = codes[codes.index(code) + 1:]
+        target = next((c for c in later if not self._ack_boxes[c].isChecked()), None)
+        if target is not None:
+            self.focus_warning(target)
+            return
+        cards = [c for c in self._cards.values() if not c.isHidden()]
+        first = next((c for c in cards if c.status() == "pending"), cards[0] if cards else None)
+        if first is None:
+            self.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        first.focus_mark()
+        _ensure_visible(self, first)
+
     def _advance_from(self, card: PointCard) -> None:
-        """After a key mark, the next point still to do gets the keyboard (and comes into view)."""
-        cards = list(self._cards.values())
+        """After a key mark, the next point still to do gets the keyboard (and comes into view);
+        folded points (a repeat patient's short list) are passed over."""
+        cards = [c for c in self._cards.values() if not c.isHidden() or c is card]
         index = cards.index(card)
         later = cards[index + 1:]
         target = next((c for c in later if c.status() == "pending"), later[0] if later else None)
