@@ -34,6 +34,14 @@ def register(sub: Any) -> dict[str, Any]:
     q.add_argument("--secret-stdin", action="store_true",
                    help="read the new PIN/password (then the admin's, with --as) from stdin "
                         "lines instead of asking")
+    for name, text in (("deactivate", "stop an account signing in (it is kept: records name it)"),
+                       ("reset", "give an account a new PIN/password (asks for it)")):
+        q = usub.add_parser(name, parents=[common], help=text)
+        q.add_argument("username")
+        q.add_argument("--as", dest="admin", metavar="ADMIN", required=True,
+                       help="the admin doing it (asked for their PIN/password)")
+        q.add_argument("--secret-stdin", action="store_true",
+                       help="read the secrets from stdin lines (the new one first, for reset)")
     q = usub.add_parser("list", parents=[common], help="accounts")
     q = usub.add_parser("log", parents=[common], help="sign-ins, failures, locks (access log)")
     q.add_argument("username", nargs="?", help="one account only")
@@ -78,7 +86,8 @@ def _users(args: argparse.Namespace, today: date) -> int:
     records = RecordsService.open(args.db, clock=_now)
     try:
         accounts = AccountsService(records.repo, clock=_now, counter="command line")
-        return {"add": _add, "list": _list, "log": _log}[args.users_command](accounts, args)
+        return {"add": _add, "list": _list, "log": _log, "deactivate": _deactivate,
+                "reset": _reset}[args.users_command](accounts, args)
     finally:
         records.close()
 
@@ -102,6 +111,29 @@ def _add(accounts: AccountsService, args: argparse.Namespace) -> int:
                                 secret=new_secret, registration=args.registration,
                                 branch=args.branch, by=by)
     print(f"added {account.describe()}")
+    return EXIT_OK
+
+
+def _as_admin(accounts: AccountsService, args: argparse.Namespace) -> str:
+    admin = accounts.sign_in(args.admin, _secret(f"{args.admin}'s PIN or password: ", args,
+                                                 confirm=False))
+    if admin.role != "admin":
+        raise RecordsError(f"--as: {admin.username} is not an admin")
+    return admin.username
+
+
+def _deactivate(accounts: AccountsService, args: argparse.Namespace) -> int:
+    by = _as_admin(accounts, args)
+    accounts.deactivate(args.username, by=by)
+    print(f"{args.username}: deactivated (kept, with everything it recorded)")
+    return EXIT_OK
+
+
+def _reset(accounts: AccountsService, args: argparse.Namespace) -> int:
+    new_secret = _secret(f"New PIN or password for {args.username}: ", args, confirm=True)
+    by = _as_admin(accounts, args)
+    accounts.set_secret(args.username, new_secret, by=by)
+    print(f"{args.username}: new PIN/password set")
     return EXIT_OK
 
 

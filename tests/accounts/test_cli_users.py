@@ -82,3 +82,30 @@ def test_records_commands_need_a_signed_in_person_once_accounts_exist(tmp_path, 
         assert service.repo.audit()[-1].actor == "admin"  # not the typed --by
     finally:
         service.close()
+
+
+def test_an_admin_resets_a_pin_and_deactivates_an_account(tmp_path, monkeypatch, capsys):
+    db = str(tmp_path / "records.sqlite3")
+    add = ["users", "add", "--db", db, "--secret-stdin"]
+    assert _run(monkeypatch, [*add, "admin", "--name", "Ada Admin", "--role", "admin"],
+                "correct horse\n") == 0
+    assert _run(monkeypatch, [*add, "pnorth", "--name", "P North", "--role", "pharmacist",
+                              "--registration", "2034567", "--as", "admin"],
+                "482916\ncorrect horse\n") == 0
+    reset = ["users", "reset", "pnorth", "--db", db, "--as", "admin", "--secret-stdin"]
+    assert _run(monkeypatch, reset, "123\ncorrect horse\n") == 2  # too short: nothing changes
+    assert "PIN" in capsys.readouterr().err
+    assert _run(monkeypatch, reset, "665544\ncorrect horse\n") == 0
+    sign_in = ["records", "list", "--db", db, "--user", "pnorth", "--secret-stdin"]
+    assert _run(monkeypatch, sign_in, "482916\n") == 2  # the old PIN no longer works
+    assert _run(monkeypatch, sign_in, "665544\n") == 0
+    # Only an admin may deactivate; then the account cannot sign in, but is kept.
+    assert _run(monkeypatch, ["users", "deactivate", "admin", "--db", db, "--as", "pnorth",
+                              "--secret-stdin"], "665544\n") == 2
+    assert "not an admin" in capsys.readouterr().err
+    assert _run(monkeypatch, ["users", "deactivate", "pnorth", "--db", db, "--as", "admin",
+                              "--secret-stdin"], "correct horse\n") == 0
+    assert _run(monkeypatch, sign_in, "665544\n") == 2
+    capsys.readouterr()
+    assert _run(monkeypatch, ["users", "list", "--db", db]) == 0
+    assert "(deactivated)" in capsys.readouterr().out
