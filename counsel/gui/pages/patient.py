@@ -100,6 +100,11 @@ class PatientPage(QWidget):
 
         self.groups = [self._patient_group(), self._screening_group(), self._prescription_group(),
                        self._case_group()]
+        # Large fonts: a row whose label and field do not fit side by side puts its field under
+        # the label, so a group is never wider than the page (no sideways scrolling at 200 %).
+        for group in self.groups:
+            for form in group.findChildren(QFormLayout):
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.left = QVBoxLayout()
         self.right = QVBoxLayout()
         self.columns_box = QHBoxLayout()

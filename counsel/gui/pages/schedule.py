@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,12 +19,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.core.doses import mg
-from counsel.core.rules import Counselling
 from counsel.gui.widgets import hint_label, named, tone
+
+if TYPE_CHECKING:  # annotations only: the window paints before the core (pydantic) loads
+    from counsel.core.rules import Counselling
+
+
+def mg(amount: float) -> str:
+    """The core's milligram wording (imported on use: the core loads after the window paints)."""
+    from counsel.core.doses import mg as core_mg
+
+    return core_mg(amount)
+
 
 # Short headings: at 150 % fonts the amount ("1½ tablets of 10 mg") must still fit in full.
 COLUMNS = ("From", "To", "Days", "Each dose", "Amount to take", "Times a day", "At", "Daily total")
+# When the columns do not fit side by side (200 % fonts), the table reflows: the headings break
+# over two lines, every column shares the width and the cells wrap; it never scrolls sideways.
+WRAPPED = ("From", "To", "Days", "Each\ndose", "Amount\nto take", "Times\na day", "At",
+           "Daily\ntotal")
 
 
 def _day(value: date | None) -> str:
@@ -48,10 +62,15 @@ class SchedulePage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
-        self.table.setWordWrap(False)  # a narrow column elides (its tooltip has it all)
+        self.table.setWordWrap(False)  # until it reflows (see _reflow); tooltips have it all
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.reflowed = False
+        self._reflowed_at = -1
+        self._fit_columns()
+        # The table's own width decides (the page can be resized while hidden, before its layout
+        # has given the table its width).
+        self.table.installEventFilter(self)
         self.checked = named(
             QCheckBox("I have &checked this calendar against the prescription"),
             "Calendar checked against the prescription",
@@ -73,6 +92,7 @@ class SchedulePage(QWidget):
         self.checked.setChecked(checked)
         self.checked.blockSignals(False)
         self.table.setRowCount(0)
+        self._reflowed_at = -1
         if result is None:
             self.summary.setText("")
             self.empty.setText("The calendar appears once the patient and prescription in step 1 are valid.")
@@ -117,12 +137,47 @@ class SchedulePage(QWidget):
                 if not amount.measurable and col == 4:
                     item.setForeground(QColor(tone("error")))
                 self.table.setItem(row, col, item)
+        self._reflow()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.table and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            width = self.table.width()
+            if width != self._reflowed_at:
+                self._reflow()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+
+    def _reflow(self) -> None:
+        """Columns sized to their contents when they fit the page, else wrapped to its width."""
+        if self.table.isHidden() or not self.table.rowCount():
+            return
+        self._reflowed_at = self.table.width()
+        header = self.table.horizontalHeader()
+        self.table.setWordWrap(False)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self._fit_columns()
+        needed = sum(max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                     for c in range(self.table.columnCount()))
+        # The table's width (its viewport lags behind a resize), less a vertical scroll bar when
+        # a long calendar scrolls inside the table.
+        room = self.table.width() - 2 * self.table.frameWidth()
+        if self.table.rowCount() > 8:
+            room -= self.table.verticalScrollBar().sizeHint().width()
+        self.reflowed = needed > room
+        if self.reflowed:
+            self.table.setWordWrap(True)
+            self.table.setHorizontalHeaderLabels(list(WRAPPED))
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
-        height = self.table.horizontalHeader().sizeHint().height() + 4
-        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
-        # Room for a sideways scroll bar too (very large fonts): it must not hide the last row.
-        height += self.table.horizontalScrollBar().sizeHint().height()
-        self.table.setFixedHeight(min(height, 460))
+        rows = [self.table.rowHeight(r) for r in range(self.table.rowCount())]
+        height = header.sizeHint().height() + 2 * self.table.frameWidth() + 2
+        # A long calendar scrolls inside the table; up to 8 steps (wrapped too) show whole.
+        cap = max(460, height + 8 * max(rows))
+        self.table.setFixedHeight(min(height + sum(rows), cap))
 
     @staticmethod
     def _summary(result: Counselling) -> str:
