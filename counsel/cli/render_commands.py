@@ -8,7 +8,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from counsel.cli.common import EXIT_OK, EXIT_UNACKNOWLEDGED, ack_status, add_case_arguments
+from counsel.cli.common import (
+    EXIT_OK,
+    EXIT_UNACKNOWLEDGED,
+    ack_status,
+    add_case_arguments,
+    one_line,
+)
 from counsel.services.casework import counsel_file, parse_codes
 from counsel.services.leaflet import (
     PAPERS,
@@ -56,6 +62,9 @@ def _render(args: argparse.Namespace, today: date) -> int:
         raise LeafletError("--record: training leaflets are never stored in the counselling records")
     outcomes = parse_acknowledgements(args.acknowledge)  # a wrong outcome: one line, exit 2
     result = counsel_file(args.case, today=today, region=args.region)
+    for note in result.warnings:
+        if note.severity == "info":  # information (e.g. START_DATE_PAST): said, never blocks
+            print(one_line(f"note: {note.code}: {note.message}"), file=sys.stderr)
     if args.record and not result.case.pharmacist.strip():
         raise LeafletError('--record: the case has no "pharmacist" (initials) to record')
     if args.record:

@@ -43,7 +43,7 @@ from counsel.gui.settings import AppSettings, load_settings, save_settings
 from counsel.gui.widgets import hint_style, named, scaled_font, scrolled, tone
 from counsel.gui.worker import Worker
 from counsel.services.casework import counsel
-from counsel.services.session import CounsellingSession
+from counsel.services.session import CounsellingSession, leaflet_omit
 
 STEP_HINTS = (
     "Enter the patient's answers and the prescription as written.",
@@ -360,6 +360,8 @@ class MainWindow(QMainWindow):
         self.checklist.update_summary(self.model.result, self.model.session)
         self._show_readiness()
         self.refresh_steps()
+        if self.model.result is not None and self.preview.wanted_options() != self.preview_options():
+            self.refresh_preview()  # a point marked (or no longer marked) not relevant
 
     def _show_readiness(self) -> None:
         result, session = self.model.result, self.model.session
@@ -374,8 +376,10 @@ class MainWindow(QMainWindow):
         self.preview.request(self.model.result, self.preview_options(), now=now)
 
     def preview_options(self) -> PreviewOptions:
+        result = self.model.result
         return PreviewOptions(
-            large_print=None, paper="letter" if self.leaflet.paper_value() == "letter" else "a4"
+            large_print=None, paper="letter" if self.leaflet.paper_value() == "letter" else "a4",
+            omit=leaflet_omit(self.model.session.marks, result) if result else frozenset(),
         )
 
     def _on_preview_shown(self, at: float) -> None:

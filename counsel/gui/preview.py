@@ -31,6 +31,7 @@ class PreviewOptions:
 
     large_print: bool | None = None
     paper: Literal["a4", "letter"] = "a4"
+    omit: frozenset[str] = frozenset()  # points marked not relevant (services.session.leaflet_omit)
 
 
 def fingerprint(result: Counselling | None) -> str:
@@ -47,7 +48,8 @@ def render_pdf(result: Counselling, options: PreviewOptions, today: date) -> byt
     from counsel.services.leaflet import LeafletOptions, render_leaflet_pdf
 
     return render_leaflet_pdf(
-        result, LeafletOptions(large_print=options.large_print, paper=options.paper), today=today
+        result, LeafletOptions(large_print=options.large_print, paper=options.paper,
+                               omit=options.omit), today=today
     )
 
 
@@ -121,6 +123,10 @@ class PreviewController(QObject):
     def has_request(self) -> bool:
         """A case has been handed over for rendering (so a render is queued, running or done)."""
         return self._wanted is not None
+
+    def wanted_options(self) -> PreviewOptions | None:
+        """The options of the newest request (None: nothing to render)."""
+        return self._wanted[1] if self._wanted is not None else None
 
     def busy(self) -> bool:
         return self._running is not None or self._timer.isActive()

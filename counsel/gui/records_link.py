@@ -304,7 +304,8 @@ class RecordsLink(QObject):
             self._say("Leaflet not recorded: counselling records need your initials in File › Settings.")
             return
         paper: Literal["a4", "letter"] = "letter" if self.w.leaflet.paper_value() == "letter" else "a4"
-        given = leaflet_given(result, pdf, paper=paper, large_print=None, rendered_on=self.w.today())
+        given = leaflet_given(result, pdf, paper=paper, large_print=None, rendered_on=self.w.today(),
+                              omit=self.w.preview_options().omit)  # as printed: a reprint matches
         self._session = _Session()  # the record is append-only: the next edit starts a new session
         self.writer.submit(lambda: _finish(service, session, given, who, how),
                            lambda outcome: self._on_finished(session, outcome), self._on_crashed)

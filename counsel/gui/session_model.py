@@ -94,7 +94,8 @@ class SessionModel(QObject):
         before = self.result.schedule if self.result else None
         try:
             case = parse_case(self.session.case_data, today=self._today())
-            self.result = counsel(case, catalog=shared_catalog())
+            # With today: the date checks too (START_DATE_PAST, information only).
+            self.result = counsel(case, catalog=shared_catalog(), today=self._today())
             self.error = None
         except CaseError as exc:
             self.result = None

@@ -25,7 +25,7 @@ from counsel.leaflet.formatting import (
     part_of_day,
     short_date,
 )
-from counsel.leaflet.options import LeafletOptions, Paper
+from counsel.leaflet.options import LeafletOptions, Paper, omit_refusal
 from counsel.leaflet.plan_text import (
     STOPPING_LEAD,
     Voice,
@@ -323,9 +323,8 @@ def _checked_omit(result: Counselling, omit: frozenset[str]) -> frozenset[str]:
     by_id = {p.id: p for p in result.points}
     for pid in sorted(omit):
         point = by_id.get(pid)
-        if point is not None and point.point.critical:
-            raise LeafletError(f"omit: '{point.point.title}' ({pid}) is a critical point and is "
-                               "always printed")
+        if point is not None and (refusal := omit_refusal(point)):
+            raise LeafletError(f"omit: '{point.point.title}' ({pid}) {refusal}")
     return omit
 
 

@@ -84,18 +84,25 @@ class LeafletGiven:
     sha256: str
     rendered_on: date
     format: str = "pdf"
+    # Points left off this leaflet (marked not relevant), so a reprint leaves out the same ones.
+    omit: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"content_version": self.content_version, "language": self.language,
-                "format": self.format, "paper": self.paper, "large_print": self.large_print,
-                "sha256": self.sha256, "rendered_on": self.rendered_on.isoformat()}
+        d: dict[str, Any] = {
+            "content_version": self.content_version, "language": self.language,
+            "format": self.format, "paper": self.paper, "large_print": self.large_print,
+            "sha256": self.sha256, "rendered_on": self.rendered_on.isoformat()}
+        if self.omit:  # only when some were left out: older records' JSON (and hashes) unchanged
+            d["omit"] = sorted(self.omit)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LeafletGiven:
         return cls(content_version=str(d["content_version"]), language=str(d["language"]),
                    paper=cast(Paper, d["paper"]), large_print=bool(d["large_print"]),
                    sha256=str(d["sha256"]), rendered_on=date.fromisoformat(d["rendered_on"]),
-                   format=str(d.get("format", "pdf")))
+                   format=str(d.get("format", "pdf")),
+                   omit=tuple(sorted(str(p) for p in d.get("omit") or ())))
 
 
 @dataclass(frozen=True)

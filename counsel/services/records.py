@@ -80,16 +80,16 @@ class Renderer(Protocol):
     """Makes leaflet PDF bytes (the leaflet service by default; tests may pass a fake)."""
 
     def __call__(self, result: Counselling, *, paper: Paper, large_print: bool | None,
-                 today: date) -> bytes: ...
+                 today: date, omit: frozenset[str] = ...) -> bytes: ...
 
 
 def _leaflet_service_render(result: Counselling, *, paper: Paper, large_print: bool | None,
-                            today: date) -> bytes:
+                            today: date, omit: frozenset[str] = frozenset()) -> bytes:
     # Imported here: the leaflet service pulls in WeasyPrint, which is slow to import.
     from counsel.services.leaflet import LeafletOptions, render_leaflet_pdf
 
-    return render_leaflet_pdf(result, LeafletOptions(large_print=large_print, paper=paper),
-                              today=today)
+    return render_leaflet_pdf(result, LeafletOptions(large_print=large_print, paper=paper,
+                                                     omit=omit), today=today)
 
 
 @dataclass(frozen=True)
@@ -143,13 +143,14 @@ def _case_dict(case: Case | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def leaflet_given(result: Counselling, pdf: bytes, *, paper: Paper, large_print: bool | None,
-                  rendered_on: date) -> LeafletGiven:
-    """What to record about a leaflet that was printed or saved for the patient."""
+                  rendered_on: date, omit: frozenset[str] = frozenset()) -> LeafletGiven:
+    """What to record about a leaflet that was printed or saved for the patient (`omit`: the
+    LeafletOptions.omit it was made with, services.session.leaflet_omit)."""
     patient = result.case.patient
     return LeafletGiven(
         content_version=result.monograph.content_version, language=patient.language, paper=paper,
         large_print=patient.large_print if large_print is None else large_print,
-        sha256=hashlib.sha256(pdf).hexdigest(), rendered_on=rendered_on,
+        sha256=hashlib.sha256(pdf).hexdigest(), rendered_on=rendered_on, omit=tuple(sorted(omit)),
     )
 
 
@@ -604,8 +605,12 @@ class RecordsService:
         if patient_name and patient_name.strip():
             case["patient"] = {**dict(case.get("patient") or {}), "name": patient_name.strip()}
         result = self.counselling_for(case, today=rendered_on, region=record.region)
+        # The points left off the first print stay off (only passed when there are some, so a
+        # renderer without `omit` still reprints older records).
+        omit = {"omit": frozenset(leaflet.omit)} if leaflet and leaflet.omit else {}
         pdf = self._render(result, paper=leaflet.paper if leaflet else "a4",
-                           large_print=leaflet.large_print if leaflet else None, today=rendered_on)
+                           large_print=leaflet.large_print if leaflet else None, today=rendered_on,
+                           **omit)
         sha = hashlib.sha256(pdf).hexdigest()
         identical = (sha == leaflet.sha256) if leaflet else None
         version = result.monograph.content_version
@@ -780,7 +785,8 @@ def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, 
             service.acknowledge(session_id, code, how=how)
         service.save_leaflet(session_id, leaflet_given(
             result, pdf_bytes, paper=getattr(options, "paper", "a4"),
-            large_print=getattr(options, "large_print", None), rendered_on=today or now.date()))
+            large_print=getattr(options, "large_print", None), rendered_on=today or now.date(),
+            omit=frozenset(getattr(options, "omit", frozenset()))))
         record_id = service.finish_session(session_id)
         service.log_print(record_id, by=who, detail="leaflet rendered from the command line")
         return record_id

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from counsel.core.rules import Counselling, SelectedPoint
+from counsel.leaflet.options import omit_refusal
 
 MarkStatus = Literal["pending", "discussed", "understood", "not_discussed"]
 MARK_STATUSES: tuple[str, ...] = get_args(MarkStatus)
@@ -91,3 +92,30 @@ class CounsellingSession:
             schedule_checked=bool(data.get("schedule_checked", False)),
             leaflet_output=output if output in ("saved", "printed") else "",  # type: ignore[arg-type]
         )
+
+
+# The reason that leaves a point off the leaflet ("not discussed: not relevant"). Matched at the
+# start of the reason, ignoring case and spacing, so "Not relevant - no car" counts too.
+NOT_RELEVANT = "not relevant"
+
+
+def marked_not_relevant(mark: PointMark) -> bool:
+    """Not discussed, with a reason that starts "not relevant"."""
+    words = " ".join(mark.reason.casefold().split())
+    return mark.status == "not_discussed" and (
+        words == NOT_RELEVANT or (words.startswith(NOT_RELEVANT)
+                                  and not words[len(NOT_RELEVANT)].isalnum()))
+
+
+def leaflet_omit(marks: dict[str, PointMark], result: Counselling) -> frozenset[str]:
+    """The points the leaflet leaves out (LeafletOptions.omit): those marked not relevant, except
+    any the leaflet must keep (critical points: counsel.leaflet.options.omit_refusal). The GUI,
+    its records and a reprint all take the omit set from here."""
+    return frozenset(p.id for p in result.points
+                     if marked_not_relevant(marks.get(p.id, PointMark())) and not omit_refusal(p))
+
+
+def kept_note(point: SelectedPoint, mark: PointMark) -> str:
+    """For a point marked not relevant that still prints: one line saying why ('' otherwise)."""
+    refusal = omit_refusal(point) if marked_not_relevant(mark) else ""
+    return f"Still on the leaflet: '{point.point.title}' {refusal}." if refusal else ""

@@ -27,7 +27,7 @@ from counsel.core.rules import Counselling, SelectedPoint
 from counsel.gui.pages.form_widgets import guard_wheel
 from counsel.gui.widgets import hint_label, named, scaled_font
 from counsel.services.release import ACK_OUTCOMES
-from counsel.services.session import CounsellingSession, MarkStatus, PointMark
+from counsel.services.session import CounsellingSession, MarkStatus, PointMark, kept_note
 
 STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
     ("pending", "Not yet"),
@@ -113,6 +113,8 @@ class PointCard(QFrame):
             row.addWidget(button)
         self.reason = named(QLineEdit(), f"{point.point.title}: reason not discussed")
         self.reason.setPlaceholderText("Reason, if not discussed")
+        self.reason.setToolTip('"not relevant" leaves the point off the leaflet '
+                               "(critical points always stay on it)")
         row.addWidget(self.reason, 1)
 
         layout = QVBoxLayout(self)
@@ -121,6 +123,12 @@ class PointCard(QFrame):
         layout.addWidget(words)
         layout.addWidget(why)
         layout.addLayout(row)
+        # Said on the card when "not relevant" cannot leave a critical point off the leaflet.
+        self.kept = QLabel()
+        self.kept.setTextFormat(Qt.TextFormat.PlainText)  # the title is content, never markup
+        self.kept.setStyleSheet("font-weight: 600;")
+        self.kept.setWordWrap(True)
+        layout.addWidget(self.kept)
         self._apply(mark)
         self.group.buttonToggled.connect(self._on_toggled)
         self.reason.editingFinished.connect(self._emit)
@@ -168,6 +176,12 @@ class PointCard(QFrame):
         self.buttons[mark.status].setChecked(True)
         self.reason.setText(mark.reason)
         self.reason.setEnabled(mark.status == "not_discussed")
+        self._show_kept(mark)
+
+    def _show_kept(self, mark: PointMark) -> None:
+        note = kept_note(self.point, mark)
+        self.kept.setText(note)
+        self.kept.setVisible(bool(note))
 
     def _on_toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:
@@ -175,6 +189,7 @@ class PointCard(QFrame):
             self._emit()
 
     def _emit(self) -> None:
+        self._show_kept(PointMark(self.status(), self.reason.text()))  # type: ignore[arg-type]
         self.marked.emit(self.point.id, self.status(), self.reason.text())
 
 
