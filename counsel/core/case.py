@@ -29,7 +29,7 @@ from counsel.core.errors import CaseError
 Region = Literal["us", "uk"]
 Sex = Literal["female", "male", "other", "unknown"]
 KidneyFunction = Literal["normal", "mild", "moderate", "severe", "dialysis", "unknown"]
-Alcohol = Literal["none", "occasional", "regular"]
+Alcohol = Literal["none", "occasional", "regular", "not_asked"]
 Indication = Literal["spasticity", "alcohol_use_disorder", "hiccups", "other"]
 Form = Literal["tablet", "oral_solution", "oral_suspension", "granules", "intrathecal"]
 Plan = Literal["start", "continue", "change", "stop"]
@@ -128,8 +128,10 @@ class Patient(_Strict):
     age: int = Field(ge=0, le=120)
     weight_kg: float | None = Field(default=None, gt=0, le=400)
     sex: Sex = "unknown"
-    pregnant: bool = False
-    breastfeeding: bool = False
+    # Screening answers: true, false, or null = not asked (counsel.core.screening). A case file
+    # that leaves one out means "no", as it always has; the desktop starts each as not asked.
+    pregnant: bool | None = False
+    breastfeeding: bool | None = False
     kidney_function: KidneyFunction = "unknown"
     crcl_ml_min: float | None = Field(
         default=None, ge=0, le=250, description="Creatinine clearance (Cockcroft-Gault), mL/min"
@@ -140,21 +142,21 @@ class Patient(_Strict):
     liver_disease: bool = False
     seizure_history: bool = False
     mental_health_history: bool = False
-    misuse_history: bool = Field(
+    misuse_history: bool | None = Field(
         default=False, description="A history of misuse of, or dependence on, alcohol or drugs"
     )
-    missed_or_stopped_recently: bool = Field(
+    missed_or_stopped_recently: bool | None = Field(
         default=False,
         description="Missed doses of baclofen, or ran out or stopped it, in the last 48 hours",
     )
-    withdrawal_signs: bool = Field(
+    withdrawal_signs: bool | None = Field(
         default=False,
         description="Signs of withdrawal now: hallucinations, confusion, fits, high temperature, "
                     "much worse stiffness or spasms, fast heartbeat",
     )
     conditions: list[Condition] = Field(default_factory=list, max_length=len(get_args(Condition)))
     alcohol: Alcohol = "none"
-    drives: bool = False
+    drives: bool | None = False
     other_medicines: list[Text] = Field(default_factory=list, max_length=50)
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     large_print: bool = False

@@ -15,6 +15,7 @@ from counsel.core.medicines import MedicineIndex, Recognised, medicine_findings
 from counsel.core.monograph import Monograph
 from counsel.core.plan_checks import plan_checks
 from counsel.core.schedule import Step
+from counsel.core.screening import screening_checks
 
 __all__ = ["SEVERITY_ORDER", "WARNING_TITLES", "Severity", "Warning", "run_checks", "title_for"]
 
@@ -40,6 +41,7 @@ def run_checks(
     out += kidney_checks(case, steps)
     out += _population_checks(case)
     out += _medicine_checks(case, recognised, unrecognised, medicines)
+    out += screening_checks(case)
     return sorted(out, key=lambda w: SEVERITY_ORDER[w.severity])
 
 

@@ -161,7 +161,8 @@ def task_timed_dose_allowed(case: Case) -> bool:
     # Unknown kidneys pass only under 65: from 65 the kidney function must be found out first.
     kidneys_ok = kidney == "normal" or (kidney == "unknown" and p.age < OLDER_ADULT_AGE)
     return (p.age >= 18 and rx.indication == "spasticity" and is_stable_plan(case)
-            and kidneys_ok and not p.misuse_history and rx.form != "intrathecal")
+            and kidneys_ok and p.misuse_history is False  # not asked: not allowed
+            and rx.form != "intrathecal")
 
 
 def is_stable_plan(case: Case) -> bool:
@@ -198,8 +199,8 @@ def facts_for(
         "child": p.age < 18,
         "weight_kg": p.weight_kg,
         "sex": p.sex,
-        "pregnant": p.pregnant,
-        "breastfeeding": p.breastfeeding,
+        "pregnant": p.pregnant is True,
+        "breastfeeding": p.breastfeeding is True,
         "kidney": kidney.category,
         "egfr": p.egfr,
         "crcl": p.crcl_ml_min,
@@ -213,11 +214,11 @@ def facts_for(
         "liver_disease": p.liver_disease,
         "seizure_history": p.seizure_history,
         "mental_health_history": p.mental_health_history,
-        "misuse_history": p.misuse_history,
-        "missed_or_stopped_recently": p.missed_or_stopped_recently,
-        "withdrawal_signs": p.withdrawal_signs,
+        "misuse_history": p.misuse_history is True,  # not asked (None): as no
+        "missed_or_stopped_recently": p.missed_or_stopped_recently is True,  # not asked (None): as no
+        "withdrawal_signs": p.withdrawal_signs is True,  # not asked (None): as no
         "alcohol": p.alcohol,
-        "drives": p.drives,
+        "drives": p.drives is True,  # not asked (None): as no
         "form": rx.form,
         "plan": rx.plan,
         "indication": rx.indication,

@@ -17,6 +17,7 @@ SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
 # A plain title for every code (shown as the warning's heading at the counter and in records).
 WARNING_TITLES: dict[str, str] = {
     "MAX_DAILY_DOSE": "Daily total above the label maximum",
+    "SCREENING_NOT_ASKED": "Screening questions not asked yet",
     "DOSE_NOT_MEASURABLE": "Dose cannot be measured with this product",
     "HALF_TABLET_SCORE_UNCONFIRMED": "Half tablet: check the tablet has a score line",
     "LIQUID_CONCENTRATION": "Liquid: check the strength and the mL",
