@@ -62,9 +62,6 @@ def _render(args: argparse.Namespace, today: date) -> int:
         raise LeafletError("--record: training leaflets are never stored in the counselling records")
     outcomes = parse_acknowledgements(args.acknowledge)  # a wrong outcome: one line, exit 2
     result = counsel_file(args.case, today=today, region=args.region)
-    for note in result.warnings:
-        if note.severity == "info":  # information (e.g. START_DATE_PAST): said, never blocks
-            print(one_line(f"note: {note.code}: {note.message}"), file=sys.stderr)
     if args.record and not result.case.pharmacist.strip():
         raise LeafletError('--record: the case has no "pharmacist" (initials) to record')
     if args.record:
@@ -91,6 +88,11 @@ def _render(args: argparse.Namespace, today: date) -> int:
                              training=args.training)
     pdf = write_leaflet(result, options, args.output, today=today, html_out=args.html)
     print(f"wrote {args.output} ({len(pdf) // 1024} KB)")
+    # Information (e.g. START_DATE_PAST) never blocks: one line each, once the leaflet is written,
+    # so a failed run still prints only its one error line.
+    for note in result.warnings:
+        if note.severity == "info":
+            print(one_line(f"note: {note.code}: {note.message}"), file=sys.stderr)
     if args.record:
         # Imported here: the records layer (sqlite3) is only needed when recording.
         from counsel.services.records import record_headless_render
