@@ -8,6 +8,7 @@ the apt line to install.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import os
@@ -21,6 +22,8 @@ from pathlib import Path
 import pytest
 
 OWNER = "counsel_owner"
+PREFIX = "counsel-pg-"
+OWNER_FILE = "owner.pid"  # the test process that started the server
 APT_HINT = "apt-get install --no-install-recommends postgresql (scripts/bootstrap does it as root)"
 
 
@@ -59,7 +62,8 @@ class PgServer:
     def __init__(self, bins: Path) -> None:
         self.bins = bins
         self.prefix = _run_as()
-        self.dir = Path(tempfile.mkdtemp(prefix="counsel-pg-"))
+        self.dir = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (self.dir / OWNER_FILE).write_text(str(os.getpid()))
         self.data = self.dir / "data"
         self.port = _free_port()
         if self.prefix:
@@ -98,9 +102,47 @@ class PgServer:
         return self.url(name)
 
     def close(self) -> None:
+        if not self.dir.exists():
+            return  # closed already
         with contextlib.suppress(RuntimeError):
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_orphans(bins: Path) -> None:
+    """Servers left by a test run that was killed (its owner process is gone): stop them."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not one of ours, or still being set up
+        if _alive(owner):
+            continue
+        subprocess.run([*_run_as(), str(bins / "pg_ctl"), "-D", str(folder / "data"), "-m",
+                        "immediate", "-w", "stop"], capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _interrupt_on_sigterm() -> None:
+    """A run stopped by `timeout` (SIGTERM) still tears its fixtures down, server included."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        def interrupt(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt(f"signal {signum}")
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def start_server() -> PgServer:
@@ -111,4 +153,8 @@ def start_server() -> PgServer:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    return PgServer(bins)
+    stop_orphans(bins)
+    _interrupt_on_sigterm()
+    server = PgServer(bins)
+    atexit.register(server.close)  # even if the session is interrupted, no server is left running
+    return server
