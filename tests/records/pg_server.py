@@ -140,7 +140,14 @@ def _interrupt_on_sigterm() -> None:
 
     if threading.current_thread() is threading.main_thread() and \
             signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        test_process = os.getpid()
+
         def interrupt(signum: int, frame: object) -> None:
+            if os.getpid() != test_process:
+                # A forked child (e.g. a pool worker) inherited this: die as it would have.
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
             raise KeyboardInterrupt(f"signal {signum}")
         signal.signal(signal.SIGTERM, interrupt)
 
