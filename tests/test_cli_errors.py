@@ -190,29 +190,33 @@ def test_a_multi_line_or_huge_error_message_is_folded_into_one_line(monkeypatch,
     assert line.startswith("error: first second yyy") and line.endswith("…")
 
 
-def test_health_check_with_broken_content_is_one_line_not_a_hang(monkeypatch, capsys):
+def test_health_check_with_broken_content_is_one_line_not_a_hang(tmp_path):
     # Found while probing: with broken content, `--check` waited forever on an error dialog that
-    # nobody can see offscreen. Now the content is checked first, before any window.
-    import counsel.__main__ as entry
-    import counsel.core.content as content
-    from counsel.core.errors import ContentError
+    # nobody can see offscreen. The check loads the content as the app does, right after its
+    # window has painted (so its window-shown figure stays faithful), and says what is wrong in
+    # one line. A fresh process: the window is real (offscreen); no content cache, so the broken
+    # loader is what runs.
+    import subprocess
+    import sys
 
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise ContentError("resources/monographs/baclofen.yaml", "regions.us.max_daily_mg",
-                           "missing (required)")
+    from counsel import paths
 
-    def no_window(argv: Any) -> int:
-        raise AssertionError("the window must not be built with broken content")
-
-    import counsel.gui.app as gui_app
-
-    monkeypatch.setattr(content, "load_catalog", broken)
-    monkeypatch.setattr(gui_app, "main", no_window)
-    content.default_catalog.cache_clear()
-    try:
-        assert entry.main(["--check"]) == 1
-    finally:
-        content.default_catalog.cache_clear()
-    err = capsys.readouterr().err
-    assert _one_line(err) == ("counsel --check: content: resources/monographs/baclofen.yaml: "
-                              "regions.us.max_daily_mg: missing (required)")
+    code = (
+        "import runpy, sys\n"
+        "import counsel.core.content as content\n"
+        "from counsel.core.errors import ContentError\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise ContentError('resources/monographs/baclofen.yaml', 'regions.us.max_daily_mg',\n"
+        "                       'missing (required)')\n"
+        "content.load_catalog = broken\n"
+        "sys.argv = ['main.py', '--check']\n"
+        "runpy.run_path('main.py', run_name='__main__')\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNSEL_CACHE_DIR": "0", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=paths.PROJECT_ROOT, env=env, check=False)
+    assert done.returncode == 1
+    assert _one_line(done.stderr) == ("counsel --check: content: resources/monographs/baclofen.yaml: "
+                                      "regions.us.max_daily_mg: missing (required)")
+    report = json.loads(done.stdout)
+    assert report["ok"] is False and report["problem"].startswith("content: resources/monographs/")

@@ -1,7 +1,8 @@
 """Desktop app entry point: `python main.py` opens the window; `python main.py --check` runs diagnostics.
 
 Start-up is kept lean: WeasyPrint and Jinja2 are imported later, in the worker thread, after the window
-is on screen (a test checks `import counsel.gui.app` pulls in neither).
+is on screen, and the core (pydantic) right after the first paint (tests check `import counsel.gui.app`
+pulls in none of them, and that the skeleton window is built without pydantic).
 """
 
 from __future__ import annotations
@@ -45,10 +46,13 @@ def create_app(argv: Sequence[str] = ()) -> QApplication:
 
 
 def start(window: MainWindow) -> None:
-    """Show the window, then (once it is painted) start the background loading and the records."""
+    """Show the window, then (once it is painted) start the background loading, work out the first
+    case (the core and pydantic load here, not before the first paint) and open the records."""
     window.show()
     QTimer.singleShot(0, window.mark_shown)
+    # The worker first, so WeasyPrint's import runs while this thread loads the core.
     QTimer.singleShot(0, window.start_background)
+    QTimer.singleShot(0, window.finish_start)
     # Records last: opening the database and the resume prompt never hold the first paint up.
     QTimer.singleShot(0, window.start_records)
 
@@ -65,6 +69,6 @@ def main(argv: Sequence[str]) -> int:
         print(f"counsel: unknown option {args[0]} (the app takes no options; try --check)", file=sys.stderr)  # noqa: T201
         return 2
     app = create_app()
-    window = MainWindow()
+    window = MainWindow(skeleton=True)
     start(window)
     return int(app.exec())

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from counsel import paths
 from counsel.gui import printing
 from counsel.gui.main_window import MainWindow
+from counsel.gui.session_model import shared_catalog
 from counsel.gui.settings import AppSettings
 
 EXAMPLE = "standard-adult-start.json"
@@ -72,16 +74,46 @@ def font_report() -> dict[str, Any]:
     }
 
 
+def answer_dialogs(seen: list[str]) -> QTimer:
+    """Nobody is there to answer a dialog during --check: close any that opens (it would wait
+    forever) and keep its text for the report."""
+
+    def sweep() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QDialog):
+            text = dialog.text() if isinstance(dialog, QMessageBox) else dialog.windowTitle()
+            seen.append(" ".join(text.split()))
+            dialog.reject()
+
+    timer = QTimer()
+    timer.timeout.connect(sweep)
+    timer.start(100)
+    return timer
+
+
+def _quiet_offscreen(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's messages, less the offscreen platform's "This plugin does not support …" chatter."""
+    if "This plugin does not support" not in message:
+        sys.stderr.write(f"{message}\n")
+
+
 def run_check(app: QApplication, t0: float) -> int:
     report: dict[str, Any] = {"ok": False, "problem": ""}
+    # The report (and its one stderr line) names any problem; no stray log lines besides.
+    logging.getLogger("counsel").addHandler(logging.NullHandler())
+    qInstallMessageHandler(_quiet_offscreen)
+    dialogs: list[str] = []
+    sweeper = answer_dialogs(dialogs)
     # Fixed settings: the check never depends on (or changes) this user's stored settings.
-    window = MainWindow(settings=AppSettings(pharmacy_name="Check Pharmacy"))
-    # As counsel.gui.app.start(): the window stamps itself shown from the event loop.
+    window = MainWindow(settings=AppSettings(pharmacy_name="Check Pharmacy"), skeleton=True)
+    # As counsel.gui.app.start(): the window stamps itself shown from the event loop, then the
+    # background loading starts and the first case (with the core) is worked out.
     window.show()
     QTimer.singleShot(0, window.mark_shown)
     _wait(lambda: "window_shown" in window.timings, 10)
     report["window_shown_s"] = round(window.timings.get("window_shown", time.perf_counter()) - t0, 3)
     window.start_background()
+    window.finish_start()
     pages = []
     for i in range(len(window.pages)):
         window.go_to(i)
@@ -89,9 +121,18 @@ def run_check(app: QApplication, t0: float) -> int:
         pages.append(window.heading.text())
     report["pages"] = pages
     problem = ""
-    if not window.open_case_file(paths.EXAMPLES_DIR / EXAMPLE):
+    # The content, as the app loads it (the worker is loading it now; this waits for it). Broken
+    # content is the problem, in one line: the example cannot be opened without it.
+    try:
+        shared_catalog()
+    except Exception as exc:  # ContentError and anything else: one line, no traceback
+        problem = f"content: {' '.join(str(exc).split())[:300]}"
+    # Without content no example can be counselled: the content's own reason is the problem.
+    if not problem and not window.open_case_file(paths.EXAMPLES_DIR / EXAMPLE):
         problem = f"example case {EXAMPLE} could not be opened"
-    else:
+        if dialogs:
+            problem += f": {dialogs[-1]}"
+    if not problem:
         window.go_to(3)
         window.refresh_preview(now=True)
         ok = _wait(
@@ -127,6 +168,7 @@ def run_check(app: QApplication, t0: float) -> int:
         problem = f"records: {records.problem}"
     window.worker.wait(10000)
     window.close()
+    sweeper.stop()
     report["ok"] = not problem
     report["problem"] = problem
     print(json.dumps(report, indent=2, ensure_ascii=False))  # noqa: T201

@@ -13,8 +13,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from counsel.atomic_write import write_atomic
 from counsel.gui import printing
 from counsel.gui.dialogs import CriticalConfirmDialog, FileDialogs, Messages, NoPrinterDialog, PrintDialog
+from counsel.gui.files import output_refusal, write_failure
 from counsel.gui.preview import fingerprint, render_pdf
-from counsel.gui.worker import one_line
 from counsel.services.release import ReleaseCheck, release_check
 
 if TYPE_CHECKING:
@@ -126,14 +126,25 @@ class LeafletActions(QObject):
         if not confirmed and not self._ready("Save"):
             return
         path = FileDialogs.save_pdf(self.w, self.w._suggested_name(".pdf", Path.home()))
-        if path is not None:
+        if path is not None and not self._refused(path):
             self._with_pdf(lambda pdf: self._write(path, pdf))
 
+    def _refused(self, path: Path) -> bool:
+        """The shared output guard: never write over a database (or its -wal/-shm) or the open case
+        file. Asked when the path is chosen (before any render) and again just before writing."""
+        refusal = output_refusal(path, "Save PDF", databases=self.w.databases_in_use(),
+                                 inputs=[self.w.case_path])
+        if refusal:
+            self._fail(refusal)
+        return bool(refusal)
+
     def _write(self, path: Path, pdf: bytes) -> None:
+        if self._refused(path):
+            return
         try:
             write_atomic(path, pdf)
         except OSError as exc:
-            self._fail(f"Cannot save {path.name}: {exc.strerror or one_line(exc)}")
+            self._fail(write_failure(path, exc))
             return
         self.w.model.set_leaflet_output("saved")
         self.w.statusBar().showMessage(f"Leaflet saved: {path}", 10000)
@@ -169,7 +180,8 @@ class LeafletActions(QObject):
             return
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
             target = Path(printer.outputFileName())  # "Print to file" in the dialog: write our own PDF
-            self._with_pdf(lambda pdf: self._write(target, pdf))
+            if not self._refused(target):
+                self._with_pdf(lambda pdf: self._write(target, pdf))
             return
         chosen = printer.printerName()
         name = chosen if chosen in printers else (wanted or printers[0])

@@ -25,11 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from counsel import paths
-from counsel.core.case import load_case
-from counsel.core.content import Catalog
 from counsel.gui import printing, steps
 from counsel.gui.dialogs import FileDialogs, Messages, SettingsDialog
-from counsel.gui.files import write_json_atomic
+from counsel.gui.files import OutputPathError, save_case_file, write_failure
 from counsel.gui.leaflet_actions import LeafletActions
 from counsel.gui.pages.checklist import ChecklistPage
 from counsel.gui.pages.form_widgets import guard_wheel
@@ -42,7 +40,6 @@ from counsel.gui.session_model import SessionModel, one_line_error, shared_catal
 from counsel.gui.settings import AppSettings, load_settings, save_settings
 from counsel.gui.widgets import hint_style, named, scaled_font, scrolled, tone
 from counsel.gui.worker import Worker
-from counsel.services.casework import counsel
 from counsel.services.session import CounsellingSession, leaflet_omit
 
 STEP_HINTS = (
@@ -59,7 +56,10 @@ class MainWindow(QMainWindow):
     catalog_ready = Signal()
     engine_ready = Signal()
 
-    def __init__(self, today: Callable[[], date] = date.today, settings: AppSettings | None = None) -> None:
+    def __init__(self, today: Callable[[], date] = date.today, settings: AppSettings | None = None,
+                 *, skeleton: bool = False) -> None:
+        """skeleton=True (the app's start-up): build the window only (sidebar, pages, menus) so it
+        paints before the core and pydantic load; finish_start() then works out the first case."""
         super().__init__()
         self.today = today
         self.settings = settings if settings is not None else load_settings()
@@ -77,8 +77,23 @@ class MainWindow(QMainWindow):
         self.leaflet_actions = LeafletActions(self)
         self._build_actions()
         self._connect_signals()
-        self.new_case(ask=False)
+        self.case_loaded = False  # set by the first case put on screen (see finish_start)
+        if skeleton:
+            self._show_skeleton()
+        else:
+            self.new_case(ask=False)
         self.resize(1280, 800)
+
+    def _show_skeleton(self) -> None:
+        """Step 1 and every step 'not started', without touching the core (nothing is worked out yet)."""
+        self.go_to(0)
+        self.refresh_steps(["not started"] * len(self.pages))
+        self._update_title()
+
+    def finish_start(self) -> None:
+        """After the first paint: import the core (pydantic) and put the new case on screen."""
+        if not self.case_loaded:
+            self.new_case(ask=False)
 
     # --------------------------------------------------------------- layout
     def _build_ui(self) -> None:
@@ -254,6 +269,8 @@ class MainWindow(QMainWindow):
         self.leaflet.set_printers(printing.available_printers(), default)
 
     def _on_catalog(self, catalog: object) -> None:
+        from counsel.core.content import Catalog  # loaded by now: the worker has just used it
+
         assert isinstance(catalog, Catalog)
         self.patient.set_catalog(catalog)
         self.catalog_ready.emit()
@@ -320,8 +337,8 @@ class MainWindow(QMainWindow):
             ),
         ]
 
-    def refresh_steps(self) -> None:
-        for i, state in enumerate(self.step_states()):
+    def refresh_steps(self, states: list[steps.StepState] | None = None) -> None:
+        for i, state in enumerate(states if states is not None else self.step_states()):
             item = self.sidebar.item(i)
             title = getattr(self.pages[i], "title", "")
             item.setText(f"{i + 1}. {title}\n     {steps.SYMBOLS[state]} {state.capitalize()}")
@@ -428,6 +445,7 @@ class MainWindow(QMainWindow):
 
     def _load_data(self, data: dict[str, Any], path: Path | None) -> None:
         self.records.replace_case()  # the case on screen is saved (and stays resumable) first
+        self.case_loaded = True
         self.case_path = path
         self._forget_preview()  # first: the new case's own render is requested by reset()
         self.patient.set_data(data)
@@ -488,6 +506,9 @@ class MainWindow(QMainWindow):
             # The whole case is worked out before anything on screen changes: a file that cannot
             # be counselled (e.g. a calendar running off the end of time) leaves the current case
             # whole, with a one-line reason.
+            from counsel.core.case import load_case
+            from counsel.services.casework import counsel
+
             case = load_case(path, today=self.today())
             counsel(case, catalog=shared_catalog())
         except Exception as exc:  # one error path: nothing escapes as a traceback
@@ -517,15 +538,23 @@ class MainWindow(QMainWindow):
                 return False
         data = self.model.result.case.model_dump(mode="json", exclude_none=True)
         try:
-            write_json_atomic(path, data)
+            save_case_file(path, data, databases=self.databases_in_use())
+        except OutputPathError as exc:  # e.g. the records database: refused before anything is written
+            Messages.warn(self, "Cannot save the case", str(exc))
+            return False
         except OSError as exc:
-            Messages.warn(self, "Cannot save the case", f"{path.name}: {exc.strerror or exc}")
+            Messages.warn(self, "Cannot save the case", write_failure(path, exc))
             return False
         self.case_path = path
         self._clean = self.model.session.case_data
         self.statusBar().showMessage(f"Saved {path.name}", 5000)
         self._update_title()
         return True
+
+    def databases_in_use(self) -> list[Path]:
+        """The records database this window has open (the output guard adds the default ones)."""
+        service = self.records.service
+        return [Path(service.location)] if service is not None else []
 
     def _suggested_name(self, suffix: str, folder: Path) -> Path:
         if self.case_path is not None:

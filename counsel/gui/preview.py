@@ -15,12 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from counsel.core.rules import Counselling
 from counsel.gui.worker import Worker
+
+if TYPE_CHECKING:  # annotations only: the window paints before the core (pydantic) loads
+    from counsel.core.rules import Counselling
 
 DEBOUNCE_MS = 300
 

@@ -6,28 +6,40 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from counsel.core.case import parse_case
-from counsel.core.content import Catalog, default_catalog
 from counsel.core.errors import CaseError
-from counsel.core.rules import Counselling
-from counsel.services.casework import counsel
-from counsel.services.session import CounsellingSession, LeafletOutput, MarkStatus
+from counsel.services.session import CounsellingSession
+
+if TYPE_CHECKING:  # the core (pydantic) is imported on first use, after the window has painted
+    from counsel.core.case import Case
+    from counsel.core.content import Catalog
+    from counsel.core.rules import Counselling
+    from counsel.services.session import LeafletOutput, MarkStatus
 
 _CATALOG_LOCK = threading.Lock()
+
+
+def counsel(case: Case, **kwargs: Any) -> Counselling:
+    """services.casework.counsel, imported on first use: the core loads after the first paint."""
+    from counsel.services.casework import counsel as work_out
+
+    return work_out(case, **kwargs)
 
 
 def shared_catalog() -> Catalog:
     """The shipped content, loaded once: a second caller waits instead of loading it again.
 
     The worker loads it at start-up; if the user opens a case first, the UI thread loads it and the
-    worker then finds it cached.
+    worker then finds it cached. It comes from the content cache (services.content_cache: the
+    validated catalog kept between runs, keyed by the content files' hashes), as for the CLI.
     """
+    from counsel.services.content_cache import cached_catalog
+
     with _CATALOG_LOCK:
-        return default_catalog()
+        return cached_catalog()
 
 
 def one_line_error(exc: BaseException, source: str = "") -> str:
@@ -91,6 +103,8 @@ class SessionModel(QObject):
         self._recompute()
 
     def _recompute(self, *, keep_schedule_check: bool = False) -> None:
+        from counsel.core.case import parse_case
+
         before = self.result.schedule if self.result else None
         try:
             case = parse_case(self.session.case_data, today=self._today())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from counsel.core.errors import CaseError
-from counsel.core.rules import Counselling
 from counsel.services.release import has_calendar
-from counsel.services.session import CounsellingSession
+
+if TYPE_CHECKING:  # annotations only: the window paints before the core (pydantic) loads
+    from counsel.core.rules import Counselling
+    from counsel.services.session import CounsellingSession
 
 StepState = Literal["not started", "in progress", "done", "needs attention"]
 SYMBOLS: dict[str, str] = {"not started": "○", "in progress": "◐", "done": "✓", "needs attention": "⚠"}

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from counsel.core.errors import CounselError
-from counsel.core.rules import Counselling
+
+if TYPE_CHECKING:  # annotations only: the GUI builds its window before the core (pydantic) loads
+    from counsel.core.rules import Counselling
 
 CALENDAR = "CALENDAR"
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from counsel.core.rules import Counselling, SelectedPoint
 from counsel.leaflet.options import omit_refusal
+
+if TYPE_CHECKING:  # annotations only: the GUI builds its window before the core (pydantic) loads
+    from counsel.core.rules import Counselling, SelectedPoint
 
 MarkStatus = Literal["pending", "discussed", "understood", "not_discussed"]
 MARK_STATUSES: tuple[str, ...] = get_args(MarkStatus)

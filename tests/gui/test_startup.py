@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -69,3 +70,81 @@ def test_unknown_option_is_one_line() -> None:
     from counsel.gui.app import main
 
     assert main(["--bogus"]) == 2
+
+
+def test_the_window_paints_before_pydantic_and_the_core_load() -> None:
+    # The app's start-up: the skeleton window is built and shown without pydantic or the core's
+    # models; finish_start() (right after the first paint) loads them and works out the new case.
+    code = (
+        "import sys\n"
+        "import counsel.gui.app, counsel.gui.main_window\n"
+        "from counsel.gui.app import create_app\n"
+        "from counsel.gui.main_window import MainWindow\n"
+        "loaded = lambda: sorted(m for m in sys.modules if m == 'pydantic' or m == 'counsel.core.case')\n"
+        "print(loaded())\n"
+        "app = create_app()\n"
+        "w = MainWindow(skeleton=True)\n"
+        "w.show(); app.processEvents()\n"
+        "print(loaded(), w.sidebar.item(0).text().split()[-2:])\n"
+        "w.finish_start()\n"
+        "print(loaded(), w.model.error is not None,\n"
+        "      w.patient.pharmacy_name.text() == w.settings.pharmacy_name)\n"
+    )
+    done = run(["-c", code])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "[]",
+        "[] ['Not', 'started']",
+        "['counsel.core.case', 'pydantic'] True True",
+    ]
+
+
+@pytest.mark.pdf
+def test_check_fails_with_one_line_when_the_content_is_invalid(tmp_path) -> None:
+    # A copy of the monograph with an unknown key: --check used to wait for ever behind a dialog.
+    content = tmp_path / "monographs"
+    shutil.copytree(paths.MONOGRAPHS_DIR, content)
+    monograph = content / "baclofen.yaml"
+    monograph.write_text("bogus_key: 1\n" + monograph.read_text(encoding="utf-8"), encoding="utf-8")
+    code = (
+        "import runpy, sys\n"
+        "from pathlib import Path\n"
+        "from counsel import paths\n"
+        f"paths.MONOGRAPHS_DIR = Path({str(content)!r})\n"
+        "sys.argv = ['main.py', '--check']\n"
+        "runpy.run_path('main.py', run_name='__main__')\n"
+    )
+    done = run(["-c", code], HOME=str(tmp_path))
+    assert done.returncode == 1
+    problem = f"content: {monograph}: bogus_key: unknown key"
+    assert done.stderr == f"counsel --check: {problem}\n"  # one line: no log or Qt noise
+    report = json.loads(done.stdout)
+    assert report["ok"] is False and report["problem"] == problem
+    assert "first_preview_s" not in report
+
+
+def test_a_skeleton_window_ends_up_as_the_full_window(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from counsel.gui.main_window import MainWindow
+    from tests.conftest import TODAY
+    from tests.gui.conftest import SETTINGS
+
+    full = MainWindow(today=lambda: TODAY, settings=SETTINGS)
+    skeleton = MainWindow(today=lambda: TODAY, settings=SETTINGS, skeleton=True)
+    for win in (full, skeleton):
+        qtbot.addWidget(win)
+    assert [skeleton.sidebar.item(i).text() for i in range(4)] == [
+        f"{i + 1}. {p.title}\n     ○ Not started" for i, p in enumerate(skeleton.pages)]  # type: ignore[attr-defined]
+    assert skeleton.patient.pharmacy_name.text() == ""  # nothing filled in before finish_start
+    assert skeleton.model.error is None and not skeleton.case_loaded
+    skeleton.finish_start()
+    assert skeleton.case_loaded
+    assert skeleton.patient.data() == full.patient.data()
+    assert skeleton.patient.pharmacy_name.text() == "Test Pharmacy"
+    assert str(skeleton.model.error) == str(full.model.error) != "None"
+    assert skeleton.step_states() == full.step_states()
+    assert [skeleton.sidebar.item(i).text() for i in range(4)] == \
+        [full.sidebar.item(i).text() for i in range(4)]
+    assert skeleton.heading.text() == full.heading.text()
+    assert skeleton.windowTitle() == full.windowTitle() == "Counsel — New case"
+    skeleton.finish_start()  # a second call (e.g. after a resumed session) changes nothing
+    assert skeleton.patient.data() == full.patient.data()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.core.rules import Counselling, SelectedPoint
 from counsel.gui.pages.form_widgets import guard_wheel
 from counsel.gui.widgets import hint_label, named, scaled_font
 from counsel.services.release import ACK_OUTCOMES
 from counsel.services.session import CounsellingSession, MarkStatus, PointMark, kept_note
+
+if TYPE_CHECKING:  # annotations only: the window paints before the core (pydantic) loads
+    from counsel.core.rules import Counselling, SelectedPoint
 
 STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
     ("pending", "Not yet"),

@@ -3,13 +3,11 @@ prescription as typed so far (the rest of the case need not be complete yet)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from counsel.core.case import Prescription, Region
-from counsel.core.content import Catalog
-from counsel.core.doses import dose_amount, halving
+if TYPE_CHECKING:  # the core (pydantic) loads after the window paints: see amount_text
+    from counsel.core.case import Region
+    from counsel.core.content import Catalog
 
 
 def amount_text(data: dict[str, Any], catalog: Catalog | None) -> tuple[str, bool]:
@@ -18,6 +16,12 @@ def amount_text(data: dict[str, Any], catalog: Catalog | None) -> tuple[str, boo
     rx_data = dict(data.get("prescription") or {})
     if catalog is None or not rx_data.get("dose_mg") or not rx_data.get("strength"):
         return "", True
+    # Here, not at module level: a catalog means the core is loaded already (no start-up cost).
+    from pydantic import ValidationError
+
+    from counsel.core.case import Prescription
+    from counsel.core.doses import dose_amount, halving
+
     rx_data.pop("titration", None)  # the amount of this one dose: the plan's steps do not matter
     rx_data.pop("taper", None)
     rx_data.pop("dose_times", None)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from counsel.core.facts import kidney_status
 from counsel.gui.widgets import error_style
 
 
 def show_kidney(label: QLabel, typed: str, crcl: float | None, egfr: float | None) -> None:
     """Fill `label` (hidden when nothing is measured)."""
+    from counsel.core.facts import kidney_status  # the core loads after the window paints
+
     status = kidney_status(typed, crcl, egfr)
     if status.measured is None:
         label.hide()

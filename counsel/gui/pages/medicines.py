@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.core.content import Catalog
-from counsel.core.rules import Counselling
 from counsel.gui.widgets import hint_label, named, tone
+
+if TYPE_CHECKING:  # annotations only: the window paints before the core (pydantic) loads
+    from counsel.core.content import Catalog
+    from counsel.core.rules import Counselling
 
 
 class MedicinesEditor(QWidget):

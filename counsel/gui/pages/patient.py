@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,15 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.core.content import Catalog
 from counsel.core.errors import CaseError
-from counsel.core.rules import Counselling
 from counsel.gui.pages import choices
 from counsel.gui.pages.dose_amount import amount_text
 from counsel.gui.pages.form_widgets import combo, date_box, dspin, parse_date, pydate, qdate, set_combo, spin
 from counsel.gui.pages.kidney import show_kidney
 from counsel.gui.pages.medicines import MedicinesEditor
 from counsel.gui.widgets import error_label, error_style, hint_label, hint_style, named, tone
+
+if TYPE_CHECKING:  # annotations only: the window paints before the core (pydantic) loads
+    from counsel.core.content import Catalog
+    from counsel.core.rules import Counselling
 
 # The case's notes print on the leaflet ("Notes from your pharmacist"): the label says so.
 PATIENT_MESSAGE_LABEL = "Message for the patient (printed on the leaflet)"
