@@ -16,8 +16,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -118,6 +120,11 @@ class Carer(_Strict):
     )
 
 
+# Screening answers that may be null: not asked (counsel.core.screening).
+UNASKABLE = ("pregnant", "breastfeeding", "misuse_history", "missed_or_stopped_recently",
+             "withdrawal_signs", "drives")
+
+
 class Patient(_Strict):
     """Who the medicine is for, and the screening answers that tailor the counselling."""
 
@@ -163,6 +170,16 @@ class Patient(_Strict):
     carer: Carer | None = Field(
         default=None, description="Who gives the medicine; the leaflet then speaks to them"
     )
+
+    @model_serializer(mode="wrap")
+    def _keep_not_asked(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A not-asked answer (null) survives a dump that leaves out empty values
+        (exclude_none): left out, it would read back as "no"."""
+        data: dict[str, Any] = handler(self)
+        for name in UNASKABLE:
+            if getattr(self, name) is None:
+                data[name] = None
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Patient:

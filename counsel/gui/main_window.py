@@ -34,6 +34,7 @@ from counsel.gui.pages.form_widgets import guard_wheel
 from counsel.gui.pages.leaflet import LeafletPage
 from counsel.gui.pages.patient import PatientPage
 from counsel.gui.pages.schedule import SchedulePage
+from counsel.gui.pages.screening import NEW_PATIENT_UNASKED
 from counsel.gui.preview import PreviewController, PreviewOptions, warm_up
 from counsel.gui.records_link import RecordsLink
 from counsel.gui.session_model import SessionModel, one_line_error, shared_catalog
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
         self.checklist.mark_changed.connect(lambda pid, status, reason: self.model.mark(pid, status, reason))
         self.checklist.acknowledged.connect(self.model.acknowledge)
         self.checklist.notes_changed.connect(self.model.set_notes)
+        self.checklist.screening_answered.connect(self.patient.set_answer)
         self.checklist.go_to_patient.connect(lambda: self.go_to(0))
         self.schedule.checked_changed.connect(self.model.set_schedule_checked)
         self.leaflet.large_print_changed.connect(self.patient.large_print.setChecked)
@@ -419,7 +421,8 @@ class MainWindow(QMainWindow):
         s = self.settings
         return {
             "region": s.region,
-            "patient": {"large_print": s.large_print},
+            # Every screening question starts not asked: never a silent "no".
+            "patient": {"large_print": s.large_print, **NEW_PATIENT_UNASKED},
             "prescription": {
                 "drug": "baclofen",
                 "form": "tablet",
@@ -447,6 +450,7 @@ class MainWindow(QMainWindow):
         self.records.replace_case()  # the case on screen is saved (and stays resumable) first
         self.case_loaded = True
         self.case_path = path
+        self.checklist.forget_answers()  # the last patient's answers given on step 2
         self._forget_preview()  # first: the new case's own render is requested by reset()
         self.patient.set_data(data)
         self.model.reset(self.patient.data(), pristine=path is None)

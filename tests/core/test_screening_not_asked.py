@@ -60,3 +60,13 @@ def test_a_night_dose_needs_a_clear_no_to_misuse() -> None:
     assert allowed(False) is True
     assert allowed(None) is False  # not asked: not allowed
     assert allowed(True) is False
+
+
+def test_not_asked_survives_a_dump_that_leaves_out_empty_values() -> None:
+    case = make_case(patient={**UNASKED, "pregnant": True})
+    data = case.model_dump(mode="json", exclude_none=True)  # as the records and the GUI store it
+    assert data["patient"]["drives"] is None and data["patient"]["pregnant"] is True
+    again = parse_case(data, today=TODAY)
+    assert not_asked(again.patient) == [f for f in SCREENING_QUESTIONS if f != "pregnant"]
+    assert "drives" not in make_case().model_dump(mode="json", exclude_none=True)["patient"] or \
+        make_case().model_dump(mode="json", exclude_none=True)["patient"]["drives"] is False

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.gui.pages.form_widgets import guard_wheel
+from counsel.gui.pages.screening import POINT_QUESTIONS, ScreeningQuestion, is_unasked
 from counsel.gui.widgets import hint_label, named, scaled_font
 from counsel.services.release import ACK_OUTCOMES
 from counsel.services.session import CounsellingSession, MarkStatus, PointMark, kept_note
@@ -121,6 +122,7 @@ class PointCard(QFrame):
         row.addWidget(self.reason, 1)
 
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.addLayout(head)
         layout.addWidget(say)
         layout.addWidget(words)
@@ -141,6 +143,10 @@ class PointCard(QFrame):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda status=status: self.key_mark(status))
+
+    def add_question(self, question: QWidget) -> None:
+        """A screening question this point needs, under the marks."""
+        self._layout.addWidget(question)
 
     def set_expanded(self, expanded: bool) -> None:
         for label in self.details:
@@ -200,6 +206,7 @@ class ChecklistPage(QWidget):
     """Warnings to acknowledge, then every applicable point, grouped by section."""
 
     mark_changed = Signal(str, str, str)
+    screening_answered = Signal(str, object)  # patient field, answer (None / "not_asked": not asked)
     acknowledged = Signal(str, bool, str)  # code, acknowledged, outcome id
     notes_changed = Signal(str)
     go_to_patient = Signal()
@@ -213,6 +220,9 @@ class ChecklistPage(QWidget):
         # code -> (label, full text, title only): a short list folds each warning to its title
         # except the one being acknowledged (its outcome list has the keyboard).
         self._warning_texts: dict[str, tuple[QLabel, str, str]] = {}
+        self.questions: list[ScreeningQuestion] = []
+        self._asked_here: set[str] = set()  # answered on this checklist: stays on screen
+        self._refocus = ""
         self._signature: object = None
         self._pending: tuple[Counselling | None, CounsellingSession] | None = None
         self.summary = QLabel()
@@ -336,6 +346,7 @@ class ChecklistPage(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self._cards.clear()
+        self.questions = []
         self.folded = []
         self._open_card = None
         self._ack_boxes.clear()
@@ -375,8 +386,56 @@ class ChecklistPage(QWidget):
             hidden = sum(1 for w in self.folded if isinstance(w, PointCard))
             self.show_all.setText(f"Show the other {hidden} points (+)")
             self.show_all.show()
+        self._ask_screening(result)
         self._chain_tab_order()
         guard_wheel(self.content)
+
+    def _ask_screening(self, result: Counselling) -> None:
+        """Screening questions not asked yet (or answered here), inline on the points that need
+        them; any no point on screen covers go in a box above the points."""
+        patient = result.case.patient
+        wanted = [f for f in ("pregnant", "breastfeeding", "alcohol", "drives",
+                              "missed_or_stopped_recently", "withdrawal_signs", "misuse_history")
+                  if is_unasked(getattr(patient, f)) or f in self._asked_here]
+        if patient.sex == "male" or patient.age < 9:
+            wanted = [f for f in wanted if f not in ("pregnant", "breastfeeding")]
+        covered: set[str] = set()
+        for card in self._cards.values():
+            if card in self.folded:
+                continue  # folded (a repeat's short list): asked in the box instead
+            for field in POINT_QUESTIONS.get(card.point.id, ()):
+                if field in wanted and field not in covered:
+                    covered.add(field)
+                    card.add_question(self._question(field, getattr(patient, field)))
+        rest = [f for f in wanted if f not in covered]
+        if rest:
+            box = QGroupBox("Screening questions to ask")
+            layout = QVBoxLayout(box)
+            for field in rest:
+                layout.addWidget(self._question(field, getattr(patient, field)))
+            self.content_layout.insertWidget(1 if self._outcomes else 0, box)
+        refocus = next((q for q in self.questions if q.field == self._refocus), None)
+        self._refocus = ""
+        if refocus is not None:
+            checked = refocus.group.checkedButton()
+            if checked is not None:
+                checked.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _question(self, field: str, value: object) -> ScreeningQuestion:
+        question = ScreeningQuestion(field, value)
+        question.answered.connect(self._on_answered)
+        self.questions.append(question)
+        return question
+
+    def _on_answered(self, field: str, value: object) -> None:
+        """An answer goes into the case; the question stays on screen (to correct a slip)."""
+        self._asked_here.add(field)
+        self._refocus = field
+        self.screening_answered.emit(field, value)
+
+    def forget_answers(self) -> None:
+        """A new patient: questions answered on the last one's checklist are not kept on screen."""
+        self._asked_here.clear()
 
     def unfold(self) -> None:
         """Open the folded sections (a repeat patient's short list first, the rest on request)."""
@@ -395,6 +454,7 @@ class ChecklistPage(QWidget):
             order += [self._outcomes[code], check]
         for card in self._cards.values():
             order += [*card.buttons.values(), card.reason]
+            order += [b for q in self.questions if card.isAncestorOf(q) for b in q.buttons.values()]
         order.append(self.notes)
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
@@ -465,7 +525,7 @@ class ChecklistPage(QWidget):
         if target is not None:
             self.focus_warning(target)
             return
-        cards = [c for c in self._cards.values() if not c.isHidden()]
+        cards = [c for c in self._cards.values() if c not in self.folded]
         first = next((c for c in cards if c.status() == "pending"), cards[0] if cards else None)
         if first is None:
             self.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -476,7 +536,7 @@ class ChecklistPage(QWidget):
     def _advance_from(self, card: PointCard) -> None:
         """After a key mark, the next point still to do gets the keyboard (and comes into view);
         folded points (a repeat patient's short list) are passed over."""
-        cards = [c for c in self._cards.values() if not c.isHidden() or c is card]
+        cards = [c for c in self._cards.values() if c not in self.folded or c is card]
         index = cards.index(card)
         later = cards[index + 1:]
         target = next((c for c in later if c.status() == "pending"), later[0] if later else None)

@@ -11,7 +11,8 @@ KIDNEY = [
     ("severe", "Severely reduced"),
     ("dialysis", "On dialysis"),
 ]
-ALCOHOL = [("none", "None"), ("occasional", "Occasionally"), ("regular", "Regularly")]
+ALCOHOL = [("none", "None"), ("occasional", "Occasionally"), ("regular", "Regularly"),
+           ("not_asked", "Not asked")]
 CONDITIONS = [
     ("peptic_ulcer", "Stomach ulcer"),
     ("diabetes", "Diabetes"),

@@ -167,6 +167,8 @@ class PatientPage(QWidget):
         self.breastfeeding = named(QCheckBox("Breastfeeding"), "Breastfeeding")
         self._row(form, "", "patient.pregnant", self.pregnant)
         self._row(form, "", "patient.breastfeeding", self.breastfeeding)
+        self.screening_hint = hint_label("Half-ticked: not asked yet (asked on the checklist).")
+        form.addRow("", self.screening_hint)
         self.kidney = combo("Kidney function", choices.KIDNEY)
         self.crcl = dspin("Creatinine clearance", -1, 250, "Not recorded", " mL/min")
         self.crcl.setValue(-1)
@@ -184,6 +186,12 @@ class PatientPage(QWidget):
             QCheckBox("Mental health history (psychosis, depression, confusion)"), "Mental health history"
         )
         self.drives = named(QCheckBox("Drives or uses machines"), "Drives or uses machines")
+        # Yes / no / not asked: a half-ticked box is a question not asked yet (never a silent no).
+        self.tri_state = {"pregnant": self.pregnant, "breastfeeding": self.breastfeeding,
+                          "drives": self.drives}
+        for box in self.tri_state.values():
+            box.setTristate(True)
+            box.setToolTip("Ticked: yes. Empty: no. Half-ticked: not asked yet.")
         for path, box in (
             ("patient.liver_disease", self.liver),
             ("patient.seizure_history", self.seizures),
@@ -315,13 +323,12 @@ class PatientPage(QWidget):
         self.strength.currentTextChanged.connect(self._show_amount)
         for choice in (self.form_, self.region, self.drug):
             choice.currentIndexChanged.connect(self._show_amount)
+        for tri in self.tri_state.values():
+            tri.checkStateChanged.connect(self._on_edit)
         for box in (
-            self.pregnant,
-            self.breastfeeding,
             self.liver,
             self.seizures,
             self.mental,
-            self.drives,
             self.large_print,
             self.follow_up_on,
             *self.conditions.values(),
@@ -346,6 +353,22 @@ class PatientPage(QWidget):
     def _on_edit(self) -> None:
         if not self._filling:
             self.edited.emit()
+
+    def set_answer(self, field: str, value: object) -> None:
+        """A screening answer given on the checklist (None or "not_asked": not asked)."""
+        if field in self.tri_state:
+            self.tri_state[field].setCheckState(
+                Qt.CheckState.PartiallyChecked if value is None
+                else Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+            return  # the box's signal says the case changed
+        if field == "alcohol":
+            set_combo(self.alcohol, value)
+            return
+        # Asked only on the checklist (missed doses, withdrawal signs, misuse): kept in the case.
+        patient = dict(self._base.get("patient") or {})
+        patient[field] = value
+        self._base["patient"] = patient
+        self._on_edit()
 
     def _show_amount(self) -> None:
         text, measurable = amount_text(self.data(), self.catalog)
@@ -401,15 +424,16 @@ class PatientPage(QWidget):
         put(patient, "weight_kg", self.weight.value() or None)
         patient["sex"] = self.sex.currentData()
         for key, box in (
-            ("pregnant", self.pregnant),
-            ("breastfeeding", self.breastfeeding),
             ("liver_disease", self.liver),
             ("seizure_history", self.seizures),
             ("mental_health_history", self.mental),
-            ("drives", self.drives),
             ("large_print", self.large_print),
         ):
             patient[key] = box.isChecked()
+        for key, tri in self.tri_state.items():
+            state = tri.checkState()
+            patient[key] = None if state == Qt.CheckState.PartiallyChecked else (
+                state == Qt.CheckState.Checked)
         patient["kidney_function"] = self.kidney.currentData()
         put(patient, "crcl_ml_min", self.crcl.value() if self.crcl.value() >= 0 else None)
         put(patient, "egfr", self.egfr.value() if self.egfr.value() >= 0 else None)
@@ -481,15 +505,16 @@ class PatientPage(QWidget):
         self.weight.setValue(float(p.get("weight_kg") or 0))
         set_combo(self.sex, p.get("sex", "unknown"))
         for key, box in (
-            ("pregnant", self.pregnant),
-            ("breastfeeding", self.breastfeeding),
             ("liver_disease", self.liver),
             ("seizure_history", self.seizures),
             ("mental_health_history", self.mental),
-            ("drives", self.drives),
             ("large_print", self.large_print),
         ):
             box.setChecked(bool(p.get(key, False)))
+        for key, tri in self.tri_state.items():
+            value = p.get(key, False)  # a file that leaves it out means no
+            tri.setCheckState(Qt.CheckState.PartiallyChecked if value is None
+                              else Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
         set_combo(self.kidney, p.get("kidney_function", "unknown"))
         crcl = p.get("crcl_ml_min")
         self.crcl.setValue(float(crcl) if isinstance(crcl, int | float) else -1)
