@@ -7,6 +7,7 @@ Uses a throw-away settings folder and an example case; writes PNGs to docs/scree
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from counsel.gui.app import create_app  # noqa: E402
 from counsel.gui.check import pump  # noqa: E402
 from counsel.gui.dialogs import CriticalConfirmDialog, SettingsDialog  # noqa: E402
 from counsel.gui.main_window import MainWindow  # noqa: E402
+from counsel.gui.pages.screening import NEW_PATIENT_UNASKED  # noqa: E402
 from counsel.gui.settings import AppSettings  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -182,7 +184,31 @@ def main() -> int:
     settle(app, lambda: kidney.preview.is_current()
            and kidney.leaflet.document.status() == QPdfDocument.Status.Ready)
     save(kidney, "13-print-gate-not-ready.png")
-    windows = [win, kidney]
+    # A repeat ("continue") patient: the short list first (warnings, critical points by title).
+    kidney.patient.kidney.setCurrentIndex(kidney.patient.kidney.findData("severe"))
+    kidney.go_to(1)
+    kidney.checklist.ensure_built()
+    settle(app)
+    first = next(iter(kidney.checklist.outcome_boxes.values()))
+    first.setFocus()
+    kidney.stack.currentWidget().verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
+    settle(app)
+    save(kidney, "14-repeat-short-list.png")
+
+    # A new patient whose screening questions are not asked yet: asked inline on step 2.
+    asking = MainWindow(today=lambda: TODAY, settings=SETTINGS)
+    asking.resize(1280, 800)
+    asking.show()
+    data = json.loads((paths.EXAMPLES_DIR / "standard-adult-start.json").read_text(encoding="utf-8"))
+    data["patient"].update(NEW_PATIENT_UNASKED)
+    asking._load_data(data, None)
+    asking.go_to(1)
+    settle(app)
+    area = asking.stack.currentWidget()
+    area.ensureWidgetVisible(asking.checklist.cards["alcohol"], 0, 300)  # type: ignore[attr-defined]
+    settle(app)
+    save(asking, "15-screening-not-asked.png")
+    windows = [win, kidney, asking]
 
     # Every step in a dark palette (as Windows 11 dark mode gives) and at 150 % and 200 % fonts.
     light = QApplication.palette()
