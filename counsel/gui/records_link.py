@@ -163,7 +163,7 @@ class RecordsLink(QObject):
     def _offer_resume(self) -> None:
         from counsel.gui.records import ask_resume
         from counsel.services.records import snapshot_of
-        from counsel.services.release import ACK_OUTCOMES
+        from counsel.services.release import outcome_label, outcome_of
 
         if self.service is None:
             return
@@ -176,10 +176,12 @@ class RecordsLink(QObject):
             return
         self.flush()  # anything typed while the prompt was coming up stays in its own session
         snapshot = snapshot_of(state)
-        # How each warning was dealt with comes back too (the record keeps its label).
-        labels = {label: key for key, label in ACK_OUTCOMES.items()}
-        kept = {code: ack.how for code, ack in state.acknowledgements.items() if ack.how in labels}
-        snapshot["ack_outcomes"] = {code: labels[how] for code, how in kept.items()}
+        # How each warning was dealt with comes back too (the record keeps its label, with
+        # " (by NAME)" after a switch of user): read back by the services' one parser.
+        outcomes = {code: outcome_of(ack.how) for code, ack in state.acknowledgements.items()}
+        snapshot["ack_outcomes"] = {code: o for code, o in outcomes.items() if o}
+        # What is kept already, so carrying on does not write (and re-attribute) it again.
+        kept = {code: outcome_label(o) for code, o in outcomes.items() if o}
         self.w.restore_session(CounsellingSession.from_json(snapshot))
         self._session = _Session(state.id)
         self._session.outcomes = kept

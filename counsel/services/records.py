@@ -60,7 +60,7 @@ from counsel.records.repository import RecordsRepository
 from counsel.records.sqlite_repo import SQLiteRepository
 from counsel.records.store import DbTarget, describe, open_repository, resolve
 from counsel.services.outputs import check_output_path
-from counsel.services.release import outcome_label
+from counsel.services.release import acknowledgement_how, outcome_label
 
 __all__ = [
     "ChainReport", "Clock", "LeafletGiven", "NotFoundError", "RecordQuery", "RecordSettings",
@@ -339,7 +339,8 @@ class RecordsService:
         how = _clean(how, 300) or "acknowledged"
         if self.actor is not None and \
                 self.repo.load_session(session_id).pharmacist != self.actor.username:
-            how = f"{how[:270]} (by {self.actor.username})"
+            # Composed (and read back by outcome_of) in one place: counsel.services.release.
+            how = acknowledgement_how(how, by=self.actor.username)
         self.repo.save_ack(session_id, Acknowledgement(code.strip().upper(),
                                                        self._private(session_id, how), self._now()))
 
@@ -741,16 +742,27 @@ def _server_health(url: str) -> RecordsHealth:
 
 
 def check_can_record(result: Counselling, *, now: datetime, db_path: DbTarget | None = None,
-                     pharmacist: str | None = None) -> None:
+                     pharmacist: str | None = None, actor: Account | None = None) -> None:
     """Before `render --record` writes the PDF: refuse (one RecordsError line) if the record
-    could not be stored afterwards, so no leaflet is handed over unrecorded."""
-    who = pharmacist or result.case.pharmacist
+    could not be stored afterwards, so no leaflet is handed over unrecorded.
+
+    actor: the person signed in for this command (`--user`); once the database has accounts the
+    record needs one (the same rule as RecordsService.start_session), and never a trainee.
+    """
+    who = actor.username if actor else (pharmacist or result.case.pharmacist)
     if not who.strip():
         raise RecordsError('pharmacist: missing — set "pharmacist" (initials) in the case to '
                            "record it")
     require_reference(patient_reference(_case_dict(result.case), today=now.date()))
+    if actor is not None and actor.role == "trainee":
+        raise TrainingRefusedError("a trainee account makes no real counselling records: use "
+                                   "--training, or ask a pharmacist to sign in")
     repo = open_repository(db_path)
     try:
+        if actor is None and repo.accounts():
+            raise SignInRequiredError("--record: sign in first (--user NAME) — this records "
+                                      "database has accounts, so records are kept under the "
+                                      "signed-in person")
         repo.check_writable()
     finally:
         repo.close()
@@ -761,12 +773,15 @@ def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, 
                            acknowledged: frozenset[str] | set[str] = frozenset(),
                            today: date | None = None, pharmacist: str | None = None,
                            store_full_names: bool = False,
-                           outcomes: Mapping[str, str] | None = None) -> int:
+                           outcomes: Mapping[str, str] | None = None,
+                           actor: Account | None = None) -> int:
     """Record a leaflet rendered from the command line (`render ... --record`); returns the record id.
 
     options is the LeafletOptions used (paper, large_print, training). Training renders are refused.
     outcomes: warning code -> outcome id (release.ACK_OUTCOMES), kept with the same label the GUI
     keeps; a code acknowledged without one says it came from the command line.
+    actor: the person signed in (`--user`): the record, its acknowledgements and its print are
+    kept under them rather than the case's typed initials.
     """
 
     if getattr(options, "training", False):
@@ -774,7 +789,9 @@ def record_headless_render(result: Counselling, pdf_bytes: bytes, options: Any, 
     service = RecordsService.open(db_path, clock=lambda: now,
                                   settings=RecordSettings(store_full_names=store_full_names))
     try:
-        who = pharmacist or result.case.pharmacist
+        if actor is not None:
+            service.actor = actor
+        who = actor.username if actor else (pharmacist or result.case.pharmacist)
         if not who.strip():
             raise RecordsError('pharmacist: missing — set "pharmacist" (initials) in the case to '
                                "record it")

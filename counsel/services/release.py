@@ -8,6 +8,7 @@ order, so a front end can say what is missing and take the pharmacist there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -88,6 +89,29 @@ def release_check(result: Counselling, *, acknowledged: Iterable[str],
 def outcome_label(outcome: str) -> str:
     """The words the record keeps for an acknowledgement outcome (unknown ids are kept as given)."""
     return ACK_OUTCOMES.get(outcome, outcome)
+
+
+# " (by pnorth)": who gave an acknowledgement when it was not the session's own pharmacist.
+# User names never hold brackets (counsel.services.accounts), so the last bracket is the name.
+_GIVEN_BY = re.compile(r" \(by [^()]+\)$")
+_HOW_MAX = 300  # the record keeps at most this much of an acknowledgement's "how"
+
+
+def acknowledgement_how(how: str, *, by: str | None = None) -> str:
+    """The acknowledgement's "how" as the record keeps it: the outcome's label (or the words given)
+    and, after a switch of user, " (by NAME)" naming who gave it. outcome_of() reads it back."""
+    if not by:
+        return how[:_HOW_MAX]
+    suffix = f" (by {by})"
+    return f"{how[:_HOW_MAX - len(suffix)]}{suffix}"
+
+
+def outcome_of(how: str) -> str:
+    """The outcome id an acknowledgement's "how" says ('' when it names none, e.g. free text or
+    "acknowledged on the command line"), whoever gave it: the inverse of acknowledgement_how()
+    over outcome_label()."""
+    label = _GIVEN_BY.sub("", how.strip()).strip()
+    return next((key for key, text in ACK_OUTCOMES.items() if text == label), "")
 
 
 def outcome_labels(outcomes: Mapping[str, str], codes: Iterable[str]) -> dict[str, str]:
