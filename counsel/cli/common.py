@@ -65,6 +65,15 @@ def add_case_arguments(p: argparse.ArgumentParser) -> None:
                         "contacted, will_contact, not_needed); the record keeps it")
 
 
+def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
+    """--user/--secret-stdin for commands that read or write real records (signed in by
+    counsel.cli.users_commands.sign_in; here so `render` can offer them without loading records)."""
+    parser.add_argument("--user", metavar="NAME",
+                        help="sign in as this account (needed once the database has accounts)")
+    parser.add_argument("--secret-stdin", action="store_true",
+                        help="read the PIN/password from the first stdin line instead of asking")
+
+
 def ack_status(result: Counselling, ack: str | None) -> int:
     """EXIT_OK when every warning is acknowledged; otherwise say which codes and EXIT_UNACKNOWLEDGED."""
     pending = result.unacknowledged(parse_codes(ack))

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from counsel.cli.common import EXIT_INVALID, EXIT_OK
-from counsel.cli.users_commands import add_sign_in_arguments, sign_in
+from counsel.cli.common import EXIT_INVALID, EXIT_OK, add_sign_in_arguments
+from counsel.cli.users_commands import sign_in
 from counsel.core.case_input import parse_date
 from counsel.records.models import calendar_check_text
 from counsel.services.records import RecordQuery, RecordsService

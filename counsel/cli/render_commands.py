@@ -6,13 +6,14 @@ import argparse
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counsel.cli.common import (
     EXIT_OK,
     EXIT_UNACKNOWLEDGED,
     ack_status,
     add_case_arguments,
+    add_sign_in_arguments,
     one_line,
 )
 from counsel.services.casework import counsel_file, parse_codes
@@ -25,6 +26,9 @@ from counsel.services.leaflet import (
 )
 from counsel.services.outputs import check_output_path
 from counsel.services.release import parse_acknowledgements, release_check
+
+if TYPE_CHECKING:  # annotations only: render loads the records layer only with --record
+    from counsel.records.accounts import Account
 
 
 def register(sub: Any) -> dict[str, Any]:
@@ -44,6 +48,9 @@ def register(sub: Any) -> dict[str, Any]:
                    help="store a finished counselling record for this leaflet")
     p.add_argument("--db", type=Path, metavar="PATH",
                    help="records database for --record (default: $COUNSEL_DB or the user data folder)")
+    # With --record once the database has accounts: who is signed in (the PIN is asked for, or
+    # read from stdin with --secret-stdin; never an argument), as for the records commands.
+    add_sign_in_arguments(p)
     return {"render": _render}
 
 
@@ -60,17 +67,23 @@ def _render(args: argparse.Namespace, today: date) -> int:
     check_output_paths(args.output, args.html, names=("-o/--output", "--html"))
     if args.record and args.training:
         raise LeafletError("--record: training leaflets are never stored in the counselling records")
+    if args.user and not args.record:
+        raise LeafletError("--user: only used with --record (the record is kept under that person)")
     outcomes = parse_acknowledgements(args.acknowledge)  # a wrong outcome: one line, exit 2
     result = counsel_file(args.case, today=today, region=args.region)
-    if args.record and not result.case.pharmacist.strip():
-        raise LeafletError('--record: the case has no "pharmacist" (initials) to record')
+    actor: Account | None = None
     if args.record:
         # Before any PDF is written: a leaflet must not be handed over that cannot be recorded
-        # (database unusable, read-only or full; no patient reference). Imported here: the
-        # records layer (sqlite3) is only needed when recording.
+        # (wrong PIN; no one signed in though the database has accounts; database unusable,
+        # read-only or full; no patient reference). Imported here: the records layer (sqlite3)
+        # is only needed when recording.
+        from counsel.cli.users_commands import signed_in
         from counsel.services.records import check_can_record
 
-        check_can_record(result, now=datetime.now(UTC), db_path=args.db)
+        actor = signed_in(args.db, args)  # a wrong PIN: one line (logged), exit 2
+        if actor is None and not result.case.pharmacist.strip():
+            raise LeafletError('--record: the case has no "pharmacist" (initials) to record')
+        check_can_record(result, now=datetime.now(UTC), db_path=args.db, actor=actor)
     # The print gate the GUI uses too (counsel.services.release): warnings, then the calendar.
     # A training leaflet never reaches a patient, so only its warnings are asked for.
     gate = release_check(result, acknowledged=parse_codes(args.acknowledge),
@@ -100,6 +113,7 @@ def _render(args: argparse.Namespace, today: date) -> int:
         record_id = record_headless_render(
             result, pdf, options, now=datetime.now(UTC), db_path=args.db,
             acknowledged=parse_codes(args.acknowledge), today=today, outcomes=outcomes,
+            actor=actor,
         )
         print(f"recorded as record {record_id}")
     return EXIT_OK

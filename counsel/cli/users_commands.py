@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from counsel.cli.common import EXIT_OK
+from counsel.records.accounts import Account
 from counsel.records.errors import RecordsError
+from counsel.records.store import DbTarget
 from counsel.services.accounts import ROLES, AccountsService
 from counsel.services.records import RecordsService
 
@@ -64,14 +66,6 @@ def _secret(prompt: str, args: argparse.Namespace, *, confirm: bool) -> str:
     return first
 
 
-def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
-    """--user/--secret-stdin for commands that read or write real records."""
-    parser.add_argument("--user", metavar="NAME",
-                        help="sign in as this account (needed once the database has accounts)")
-    parser.add_argument("--secret-stdin", action="store_true",
-                        help="read the PIN/password from the first stdin line instead of asking")
-
-
 def sign_in(service: RecordsService, args: argparse.Namespace) -> None:
     """Sign the --user in for this one command (the PIN is asked for, never an argument)."""
     if not getattr(args, "user", None):
@@ -79,6 +73,21 @@ def sign_in(service: RecordsService, args: argparse.Namespace) -> None:
     accounts = AccountsService(service.repo, clock=_now, counter="command line")
     service.actor = accounts.sign_in(args.user, _secret(f"{args.user}'s PIN or password: ", args,
                                                         confirm=False))
+
+
+def signed_in(db: DbTarget | None, args: argparse.Namespace) -> Account | None:
+    """The --user's account, signed in (and logged) exactly as sign_in does; None without --user.
+
+    For `render --record`, which opens the database only to record: the sign-in happens before
+    the PDF is written, so a wrong PIN writes nothing."""
+    if not getattr(args, "user", None):
+        return None
+    service = RecordsService.open(db, clock=_now)
+    try:
+        sign_in(service, args)
+        return service.actor
+    finally:
+        service.close()
 
 
 def _users(args: argparse.Namespace, today: date) -> int:
