@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
 
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtGui import QColor, QImage, QPalette  # noqa: E402
+from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtPdf import QPdfDocument  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -31,6 +31,7 @@ from counsel.gui.check import pump  # noqa: E402
 from counsel.gui.dialogs import CriticalConfirmDialog, SettingsDialog  # noqa: E402
 from counsel.gui.main_window import MainWindow  # noqa: E402
 from counsel.gui.pages.screening import NEW_PATIENT_UNASKED  # noqa: E402
+from counsel.gui.palettes import dark_palette  # noqa: E402
 from counsel.gui.settings import AppSettings  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -61,19 +62,6 @@ def save(widget: QWidget, name: str) -> Path:
     return path
 
 
-def dark_palette() -> QPalette:
-    """Roughly the Windows 11 dark palette (the same one the dark-mode contrast test uses)."""
-    palette = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#202020"), (QPalette.ColorRole.WindowText, "#ffffff"),
-        (QPalette.ColorRole.Base, "#2b2b2b"), (QPalette.ColorRole.AlternateBase, "#323232"),
-        (QPalette.ColorRole.Text, "#ffffff"), (QPalette.ColorRole.Button, "#3a3a3a"),
-        (QPalette.ColorRole.ButtonText, "#ffffff"), (QPalette.ColorRole.Mid, "#5a5a5a"),
-        (QPalette.ColorRole.Highlight, "#3d7bd9"), (QPalette.ColorRole.HighlightedText, "#ffffff"),
-        (QPalette.ColorRole.PlaceholderText, "#b0b0b0"),
-    ):
-        palette.setColor(role, QColor(colour))
-    return palette
 
 
 def walk(app: QApplication, prefix: str) -> MainWindow:

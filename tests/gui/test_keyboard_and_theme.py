@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QRadioButton, QWidget
 
 from counsel import paths
 from counsel.gui.main_window import MainWindow
+from counsel.gui.palettes import dark_palette
 from counsel.gui.widgets import TONES
 from tests.conftest import TODAY
 from tests.gui.conftest import SETTINGS
@@ -90,19 +91,6 @@ def test_the_calendar_check_has_a_key(window: MainWindow) -> None:
     assert "&c" in window.schedule.checked.text().lower()  # Alt+C ticks it
 
 
-def dark_palette() -> QPalette:
-    """Roughly the Windows 11 dark palette Qt picks up from the system setting."""
-    palette = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#202020"), (QPalette.ColorRole.WindowText, "#ffffff"),
-        (QPalette.ColorRole.Base, "#2b2b2b"), (QPalette.ColorRole.AlternateBase, "#323232"),
-        (QPalette.ColorRole.Text, "#ffffff"), (QPalette.ColorRole.Button, "#3a3a3a"),
-        (QPalette.ColorRole.ButtonText, "#ffffff"), (QPalette.ColorRole.Mid, "#5a5a5a"),
-        (QPalette.ColorRole.Highlight, "#3d7bd9"), (QPalette.ColorRole.HighlightedText, "#ffffff"),
-        (QPalette.ColorRole.PlaceholderText, "#b0b0b0"),
-    ):
-        palette.setColor(role, QColor(colour))
-    return palette
 
 
 @pytest.fixture
