@@ -707,20 +707,7 @@ def records_health(db_path: DbTarget | None = None) -> RecordsHealth:
         repo = SQLiteRepository(path)
     except RecordsError as exc:
         return RecordsHealth(False, location, str(exc))
-    try:
-        quick = repo.integrity()
-        if quick != "ok":
-            return RecordsHealth(False, location, f"{path}: the records database is damaged "
-                                 f"({quick[:80]}); restore a backup")
-        repo.check_writable()
-        chains = repo.verify()
-    except RecordsError as exc:
-        return RecordsHealth(False, location, str(exc))
-    finally:
-        repo.close()
-    if not chains.ok:
-        return RecordsHealth(False, location, f"{path}: records verify: {chains.message}")
-    return RecordsHealth(True, location, detail=chains.message)
+    return _probe(repo, location, str(path), integrity=True)
 
 
 def _server_health(url: str) -> RecordsHealth:
@@ -729,7 +716,20 @@ def _server_health(url: str) -> RecordsHealth:
         repo = open_repository(url)
     except RecordsError as exc:
         return RecordsHealth(False, location, str(exc))
+    return _probe(repo, location, location, integrity=False)
+
+
+def _probe(repo: Any, location: str, label: str, *, integrity: bool) -> RecordsHealth:
+    """The checks both engines share: (SQLite's own integrity check,) writable, chains verify.
+
+    Closes `repo` whatever happens.
+    """
     try:
+        if integrity:
+            quick = repo.integrity()
+            if quick != "ok":
+                return RecordsHealth(False, location, f"{label}: the records database is damaged "
+                                     f"({quick[:80]}); restore a backup")
         repo.check_writable()
         chains = repo.verify()
     except RecordsError as exc:
@@ -737,7 +737,7 @@ def _server_health(url: str) -> RecordsHealth:
     finally:
         repo.close()
     if not chains.ok:
-        return RecordsHealth(False, location, f"{location}: records verify: {chains.message}")
+        return RecordsHealth(False, location, f"{label}: records verify: {chains.message}")
     return RecordsHealth(True, location, detail=chains.message)
 
 
