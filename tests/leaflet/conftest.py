@@ -30,15 +30,10 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
-@dataclass
-class Rendered:
-    name: str
-    result: Counselling
-    view: LeafletView
-    html: str
+class PdfText:
+    """The text of a rendered leaflet, read back from its PDF bytes (`self.pdf`)."""
+
     pdf: bytes
-    path: Path
-    logs: list[str]
 
     @cached_property
     def reader(self) -> PdfReader:
@@ -51,6 +46,17 @@ class Rendered:
     @cached_property
     def text(self) -> str:
         return " ".join(self.pages)
+
+
+@dataclass
+class Rendered(PdfText):
+    name: str
+    result: Counselling
+    view: LeafletView
+    html: str
+    pdf: bytes
+    path: Path
+    logs: list[str]
 
     def tool(self, *args: str) -> str:
         return subprocess.run([*args, str(self.path)], capture_output=True, text=True,

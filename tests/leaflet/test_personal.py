@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-from io import BytesIO
 from typing import Any
 
 import pytest
@@ -23,7 +21,7 @@ from counsel.leaflet.syringe import syringe_drawing
 from counsel.leaflet.viewmodel import LeafletView
 from counsel.services.leaflet import LeafletOptions
 from tests.conftest import TODAY, counsel_for
-from tests.leaflet.conftest import STANDARD, Rendered, flat
+from tests.leaflet.conftest import STANDARD, PdfText, Rendered, flat
 
 pytestmark = pytest.mark.pdf
 
@@ -66,22 +64,10 @@ LATE = date(2026, 11, 27)
 
 
 @dataclass
-class Leaf:
+class Leaf(PdfText):
     view: LeafletView
     html: str
     pdf: bytes
-
-    @cached_property
-    def reader(self) -> PdfReader:
-        return PdfReader(BytesIO(self.pdf))
-
-    @cached_property
-    def pages(self) -> list[str]:
-        return [flat(p.extract_text() or "") for p in self.reader.pages]
-
-    @cached_property
-    def text(self) -> str:
-        return " ".join(self.pages)
 
     def key_box(self) -> str:
         page1 = self.pages[0] + " " + (self.pages[1] if len(self.pages) > 1 else "")
