@@ -61,6 +61,10 @@ def _print_version() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--render-server"]:  # the app's own leaflet helper (services/render_process.py)
+        from counsel.services.render_process import serve
+
+        return serve()
     if args[:1] == ["--version"]:
         return _print_version()
     if not args or args[0] == "--check":
@@ -70,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         # --check tests the content itself, right after its window has painted (as the app would
         # load it): checking it here first would put the core's start-up cost before the window.
+        # The leaflet helper first: it warms WeasyPrint up on the other core while the window builds.
+        from counsel.services.render_process import shared
+
+        shared()
         from counsel.gui.app import main as gui_main
 
         return gui_main(args)

@@ -161,6 +161,11 @@ def run_check(app: QApplication, t0: float) -> int:
     }
     report["printing_note"] = "ready" if printers else "no printer installed: the app offers Save PDF instead"
     report["fonts"] = font_report()
+    # Where leaflets are made: the helper process (services/render_process.py) unless switched
+    # off with COUNSEL_RENDER_PROCESS=0 (or not available on this system).
+    from counsel.services import render_process
+
+    report["leaflet_engine"] = "helper process" if render_process.shared() else "app process"
     # Healthy only if counselling would really be recorded (services.records.records_health).
     from counsel.services.records import records_health
 

@@ -46,8 +46,10 @@ def fingerprint(result: Counselling | None) -> str:
 
 
 def render_pdf(result: Counselling, options: PreviewOptions, today: date) -> bytes:
-    """Runs in the worker: imports the leaflet service (and so WeasyPrint) on first use."""
-    from counsel.services.leaflet import LeafletOptions, render_leaflet_pdf
+    """Runs in the worker: the leaflet helper process makes the PDF (services/render_process.py);
+    this thread only waits for it, so the window stays responsive."""
+    from counsel.services.leaflet import LeafletOptions
+    from counsel.services.render_process import render_leaflet_pdf
 
     return render_leaflet_pdf(
         result, LeafletOptions(large_print=options.large_print, paper=options.paper,
@@ -56,10 +58,10 @@ def render_pdf(result: Counselling, options: PreviewOptions, today: date) -> byt
 
 
 def warm_up() -> None:
-    """Runs in the worker right after start-up so the first preview is quick."""
-    from counsel.services.leaflet import warm_up as leaflet_warm_up
+    """Runs in the worker right after start-up: waits until the leaflet helper is warm."""
+    from counsel.services.render_process import warm_up as helper_warm_up
 
-    leaflet_warm_up()
+    helper_warm_up()
 
 
 class PreviewController(QObject):
@@ -166,8 +168,16 @@ class PreviewController(QObject):
             return
         self.pdf, self.pdf_revision, self.last_error = pdf, revision, ""
         self.pdf_fingerprint, self.pdf_options = made_from, options
+        if self._asks_for_the_same(made_from, options):
+            # Asked again meanwhile for the very same case and options (opening a case, then
+            # showing the leaflet step): this PDF answers that request too; no second render.
+            self.pdf_revision = revision = self.revision
         self.rendered.emit(pdf, revision)
         self._next()
+
+    def _asks_for_the_same(self, made_from: str, options: PreviewOptions) -> bool:
+        return (self._wanted is not None and self._wanted[1] == options
+                and fingerprint(self._wanted[0]) == made_from)
 
     def _on_error(self, revision: int, generation: int, message: str) -> None:
         self._running = None

@@ -44,26 +44,44 @@ def test_check_reports_health_as_json(tmp_path) -> None:
 
 
 @pytest.mark.pdf
-def test_check_fails_with_one_line_when_the_engine_is_broken(tmp_path) -> None:
-    # A stand-in leaflet service that cannot render: --check must say so in one line and exit non-zero.
-    fake = tmp_path / "fake"
-    (fake / "counsel" / "services").mkdir(parents=True)
-    code = (
-        "import runpy, sys, types\n"
-        "mod = types.ModuleType('counsel.services.leaflet')\n"
-        "def broken(*a, **k): raise RuntimeError('no fonts available')\n"
-        "mod.warm_up = broken\nmod.render_leaflet_pdf = broken\n"
-        "class LeafletOptions:\n    def __init__(self, **k): pass\n"
-        "mod.LeafletOptions = LeafletOptions\n"
-        "sys.modules['counsel.services.leaflet'] = mod\n"
-        "sys.argv = ['main.py', '--check']\n"
-        "runpy.run_path('main.py', run_name='__main__')\n"
-    )
-    done = run(["-c", code], HOME=str(tmp_path))
+@pytest.mark.parametrize("helper", ["1", "0"], ids=["helper-process", "in-process"])
+def test_check_fails_with_one_line_when_the_engine_is_broken(tmp_path, helper: str) -> None:
+    # WeasyPrint's libraries cannot be loaded (a stand-in package that fails as a missing Pango
+    # does): --check must say so in one line and exit non-zero, whether the leaflet helper
+    # process (the default) or the worker thread (COUNSEL_RENDER_PROCESS=0) meets the failure.
+    fake = tmp_path / "fake" / "weasyprint"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise OSError('no fonts available')\n", encoding="utf-8")
+    done = run(["main.py", "--check"], HOME=str(tmp_path), PYTHONPATH=str(fake.parent),
+               COUNSEL_RENDER_PROCESS=helper)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == \
         "counsel --check: the leaflet could not be rendered: no fonts available"
     assert json.loads(done.stdout)["ok"] is False
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("helper", ["1", "0"], ids=["helper-process", "in-process"])
+def test_check_makes_its_preview_in_the_helper_process_unless_switched_off(helper: str) -> None:
+    # With the helper on, the app process itself never loads WeasyPrint: the preview's PDF came
+    # from the other process (so the window and typing never wait for the engine's Python).
+    code = (
+        "import runpy, sys\n"
+        "sys.argv = ['main.py', '--check']\n"
+        "try:\n"
+        "    runpy.run_path('main.py', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    sys.stderr.write(f'exit {exc.code} weasyprint loaded: {\"weasyprint\" in sys.modules}\\n')\n"
+    )
+    done = run(["-c", code], COUNSEL_RENDER_PROCESS=helper)
+    report = json.loads(done.stdout)
+    assert report["ok"] is True and report["preview_pages"] >= 1
+    if helper == "1":
+        assert report["leaflet_engine"] == "helper process"
+        assert done.stderr.strip().splitlines()[-1] == "exit 0 weasyprint loaded: False"
+    else:
+        assert report["leaflet_engine"] == "app process"
+        assert done.stderr.strip().splitlines()[-1] == "exit 0 weasyprint loaded: True"
 
 
 def test_unknown_option_is_one_line() -> None:
