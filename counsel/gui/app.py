@@ -46,13 +46,16 @@ def create_app(argv: Sequence[str] = ()) -> QApplication:
 
 
 def start(window: MainWindow) -> None:
-    """Show the window, then (once it is painted) start the background loading, work out the first
-    case (the core and pydantic load here, not before the first paint) and open the records."""
+    """Show the window, then (once it is painted) work out the first case (the core and pydantic
+    load here, not before the first paint), start the background loading and open the records."""
     window.show()
     QTimer.singleShot(0, window.mark_shown)
-    # The worker first, so WeasyPrint's import runs while this thread loads the core.
-    QTimer.singleShot(0, window.start_background)
+    # The core before the worker's jobs: they import it too, and two threads importing pydantic at
+    # once can meet a half-initialised module (ImportError from pydantic._internal). Nothing is
+    # lost: in one process the two imports share one GIL anyway, and WeasyPrint warms up in the
+    # leaflet helper process meanwhile (services/render_process.py, started before the window).
     QTimer.singleShot(0, window.finish_start)
+    QTimer.singleShot(0, window.start_background)
     # Records last: opening the database and the resume prompt never hold the first paint up.
     QTimer.singleShot(0, window.start_records)
 

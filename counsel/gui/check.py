@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
@@ -74,6 +75,17 @@ def font_report() -> dict[str, Any]:
     }
 
 
+def peak_rss_mb(pid: int | str) -> float | None:
+    """A process's peak resident memory (Linux /proc; None elsewhere or once it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def answer_dialogs(seen: list[str]) -> QTimer:
     """Nobody is there to answer a dialog during --check: close any that opens (it would wait
     forever) and keep its text for the report."""
@@ -107,13 +119,13 @@ def run_check(app: QApplication, t0: float) -> int:
     # Fixed settings: the check never depends on (or changes) this user's stored settings.
     window = MainWindow(settings=AppSettings(pharmacy_name="Check Pharmacy"), skeleton=True)
     # As counsel.gui.app.start(): the window stamps itself shown from the event loop, then the
-    # background loading starts and the first case (with the core) is worked out.
+    # first case (with the core) is worked out and the background loading starts.
     window.show()
     QTimer.singleShot(0, window.mark_shown)
     _wait(lambda: "window_shown" in window.timings, 10)
     report["window_shown_s"] = round(window.timings.get("window_shown", time.perf_counter()) - t0, 3)
+    window.finish_start()  # the core first, as counsel.gui.app.start() (see why there)
     window.start_background()
-    window.finish_start()
     problem = ""
     # The content, as the app loads it (the worker is loading it now; this waits for it). Broken
     # content is the problem, in one line: the example cannot be opened without it.
@@ -165,7 +177,10 @@ def run_check(app: QApplication, t0: float) -> int:
     # off with COUNSEL_RENDER_PROCESS=0 (or not available on this system).
     from counsel.services import render_process
 
-    report["leaflet_engine"] = "helper process" if render_process.shared() else "app process"
+    helper = render_process.shared()
+    report["leaflet_engine"] = "helper process" if helper else "app process"
+    report["peak_memory_mb"] = {"app": peak_rss_mb("self"),
+                                "leaflet_helper": peak_rss_mb(helper.pid) if helper and helper.pid else None}
     # Healthy only if counselling would really be recorded (services.records.records_health).
     from counsel.services.records import records_health
 

@@ -1,18 +1,21 @@
-"""The desktop app's leaflet renders, made in a helper process on the machine's other core.
+"""The desktop app's leaflet PDFs, laid out by a helper process on the machine's other core.
 
 Why a process and not just the worker thread: CPython runs one thread's Python at a time (the
 GIL). In one process the window, the core's import and WeasyPrint's import and warm-up (about a
 second of Python in all) take turns on one core, however many the machine has, and a render
 holds the UI thread up in slices while the pharmacist types. The helper is started before the
-window is built, imports and warms WeasyPrint up on the second core meanwhile, and then renders
-whatever the app sends it. It runs the same code as an in-process render, so the PDF bytes are
-the same; a render that crashes the engine takes the helper down, not the app.
+window is built and imports and warms WeasyPrint up on the second core meanwhile.
 
-Protocol, over the helper's stdin and stdout (private pipes between two copies of this program):
-frames of a 4-byte big-endian length and a body. The helper first sends one frame when it is
-ready (or why it cannot be). Each request is a pickle of (result, options, today); pickle is
-safe here because both ends are this program. Each reply starts with one byte: b"P" and the
-PDF, b"L" and a LeafletError's one-line message, or b"E" and any other failure's one line.
+The split: the app works out the leaflet's HTML (view model, checks, Jinja2: a few ms, and every
+LeafletError is raised there, as before); the helper only lays that HTML out as a PDF with the
+project's own stylesheets (counsel.leaflet.pdf.html_to_pdf, the same call an in-process render
+makes, so the bytes are the same). So the helper never loads the core or pydantic, and it gets
+plain data, never a pickle. A render that crashes the engine takes the helper down, not the app.
+
+Protocol, over the helper's stdin and stdout (private pipes): frames of a 4-byte big-endian
+length and a body. The helper first sends one frame when it is ready (or why it cannot be).
+Each request is JSON: {"html", "paper", "large_print", "training"}. Each reply starts with one
+byte: b"P" and the PDF, or b"E" and the failure's one line.
 
 `COUNSEL_RENDER_PROCESS=0` renders in the calling thread instead (as before this module).
 """
@@ -21,9 +24,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import logging
 import os
-import pickle
 import selectors
 import signal
 import struct
@@ -37,6 +40,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from counsel.core.rules import Counselling
+    from counsel.leaflet.options import Paper
     from counsel.services.leaflet import LeafletOptions
 
 log = logging.getLogger(__name__)
@@ -85,10 +89,12 @@ def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
     """Read exactly `size` bytes from a pipe; EOFError if it closes, TimeoutError past the deadline."""
     chunks: list[bytes] = []
     remaining = size
-    with selectors.DefaultSelector() as sel:
-        sel.register(fd, selectors.EVENT_READ)
+    sel = selectors.DefaultSelector() if deadline is not None else None
+    try:
+        if sel is not None:
+            sel.register(fd, selectors.EVENT_READ)
         while remaining:
-            if deadline is not None:
+            if sel is not None and deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0 or not sel.select(left):
                     raise TimeoutError
@@ -97,6 +103,9 @@ def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
                 raise EOFError
             chunks.append(chunk)
             remaining -= len(chunk)
+    finally:
+        if sel is not None:
+            sel.close()
     return b"".join(chunks)
 
 
@@ -114,13 +123,12 @@ def _one_line(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------ the helper process
 def serve() -> NoReturn:
-    """The helper's main loop: warm up, say so, then render requests until stdin closes."""
+    """The helper's main loop: warm WeasyPrint up, say so, then lay out requests until stdin closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is for the app; EOF ends us
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print() must never corrupt a frame: stdout now goes to stderr
     stdin = sys.stdin.buffer.fileno()
-    from counsel.leaflet.errors import LeafletError
-    from counsel.services.leaflet import render_leaflet_pdf, warm_up
+    from counsel.leaflet.pdf import html_to_pdf, warm_up
 
     try:
         warm_up()
@@ -135,12 +143,12 @@ def serve() -> NoReturn:
         except EOFError:
             break
         try:
-            result, options, today = pickle.loads(request)  # our own parent's pickle (see top)
-            reply = b"P" + render_leaflet_pdf(result, options, today=today)
-        except LeafletError as exc:
-            reply = b"L" + str(exc).encode("utf-8", "replace")
+            job = json.loads(request)
+            reply = b"P" + html_to_pdf(str(job["html"]), paper=job["paper"],
+                                       large_print=bool(job["large_print"]),
+                                       training=bool(job["training"]))
         except Exception as exc:  # one line back to the app; the type only to the log
-            log.warning("leaflet render failed in the helper: %s", type(exc).__name__)
+            log.warning("leaflet layout failed in the helper: %s", type(exc).__name__)
             reply = b"E" + _one_line(exc).encode("utf-8", "replace")
         if not _reply(out, reply):
             break
@@ -216,13 +224,12 @@ class RenderProcess:
             self._ready = True
         return proc
 
-    def render(self, result: Counselling, options: LeafletOptions, *, today: date,
-               timeout_s: float = RENDER_TIMEOUT_S) -> bytes:
-        """The leaflet PDF, made by the helper. A crash or hang costs this request, not the app:
-        the helper is stopped and the next request starts a fresh one."""
-        from counsel.leaflet.errors import LeafletError
-
-        payload = pickle.dumps((result, options, today), protocol=pickle.HIGHEST_PROTOCOL)
+    def render_html(self, html: str, *, paper: Paper, large_print: bool, training: bool,
+                    timeout_s: float = RENDER_TIMEOUT_S) -> bytes:
+        """The PDF of this leaflet HTML, laid out by the helper. A crash or hang costs this
+        request, not the app: the helper is stopped and the next request starts a fresh one."""
+        payload = json.dumps({"html": html, "paper": paper, "large_print": large_print,
+                              "training": training}).encode("utf-8")
         with self._lock:
             proc = self._ensure_ready(READY_TIMEOUT_S)
             assert proc.stdin is not None and proc.stdout is not None
@@ -238,12 +245,18 @@ class RenderProcess:
                 self._stop()
                 raise RenderProcessError(
                     "the leaflet engine stopped while making this leaflet; try again") from None
-        kind, body = reply[:1], reply[1:]
-        if kind == b"P":
-            return body
-        if kind == b"L":
-            raise LeafletError(body.decode("utf-8", "replace"))
-        raise RenderProcessError(body.decode("utf-8", "replace") or "the leaflet could not be made")
+        if reply[:1] == b"P":
+            return reply[1:]
+        raise RenderProcessError(reply[1:].decode("utf-8", "replace") or "the leaflet could not be made")
+
+    def render(self, result: Counselling, options: LeafletOptions, *, today: date,
+               timeout_s: float = RENDER_TIMEOUT_S) -> bytes:
+        """The leaflet PDF: its HTML worked out here (LeafletError as in-process), laid out there."""
+        from counsel.leaflet.render import leaflet_html
+
+        view, html = leaflet_html(result, options, today=today)
+        return self.render_html(html, paper=view.paper, large_print=view.large_print,
+                                training=view.training, timeout_s=timeout_s)
 
     def _stop(self) -> None:
         proc, self._proc, self._ready = self._proc, None, False
@@ -303,11 +316,17 @@ def render_leaflet_pdf(result: Counselling, options: LeafletOptions, *, today: d
 
 
 def warm_up() -> None:
-    """Wait for the helper to be ready (or warm the engine up in this thread without one)."""
+    """Ready the first leaflet: this process's share (template, Babel data, font coverage) and
+    then the helper's (or, without one, WeasyPrint too, in this thread)."""
     helper = shared()
     if helper is None:
         from counsel.services.leaflet import warm_up as in_process
 
         in_process()
         return
+    from counsel.leaflet.environment import prime
+    from counsel.leaflet.fonts import bundled_coverage
+
+    prime()
+    bundled_coverage()
     helper.wait_ready()
