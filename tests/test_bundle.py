@@ -90,6 +90,10 @@ def test_bundle_health_check(binary: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout[proc.stdout.index("{"):])
     assert report["first_preview_s"] > 0
+    # The preview came from the leaflet helper: the bundle started itself again with
+    # --render-server (services/render_process.py), with its own Pango and fonts.
+    assert report["leaflet_engine"] == "helper process"
+    assert report["peak_memory_mb"]["leaflet_helper"] > 0
 
 
 def test_bundle_without_a_command_opens_the_app(binary: Path, tmp_path: Path) -> None:

@@ -135,11 +135,13 @@ class RecordsLink(QObject):
             return
         # Imported here, not at module import: keeps them off the window-shown path.
         from counsel.services.records import RecordSettings, RecordsService
+        from counsel.services.render_process import records_renderer
 
         try:
             self.service = RecordsService.open(
                 clock=self.clock,
-                settings=RecordSettings(store_full_names=self.w.settings.store_full_names))
+                settings=RecordSettings(store_full_names=self.w.settings.store_full_names),
+                renderer=records_renderer)  # reprints too are laid out by the leaflet helper
         except CounselError as exc:
             self._give_up(str(exc))
             return

@@ -330,3 +330,23 @@ def warm_up() -> None:
     prime()
     bundled_coverage()
     helper.wait_ready()
+
+
+def write_leaflet(result: Counselling, options: LeafletOptions, out: Path, *, today: date) -> bytes:
+    """services.leaflet.write_leaflet (the PDF only, atomic) with the layout made by the helper."""
+    from counsel.leaflet.output import write_atomic
+    from counsel.services.leaflet import check_output_paths
+
+    check_output_paths(out)
+    pdf = render_leaflet_pdf(result, options, today=today)
+    write_atomic(out, pdf)
+    return pdf
+
+
+def records_renderer(result: Counselling, *, paper: Paper, large_print: bool | None, today: date,
+                     omit: frozenset[str] = frozenset()) -> bytes:
+    """A services.records renderer (reprints) that uses the helper, as the app's previews do."""
+    from counsel.services.leaflet import LeafletOptions
+
+    return render_leaflet_pdf(result, LeafletOptions(large_print=large_print, paper=paper, omit=omit),
+                              today=today)

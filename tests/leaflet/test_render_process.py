@@ -209,3 +209,22 @@ def test_a_library_that_prints_cannot_corrupt_the_replies(
     finally:
         noisy.close()
     assert "a noisy library says hello" in capfd.readouterr().err
+
+
+def test_reprints_and_practice_leaflets_are_the_same_bytes_through_the_helper(tmp_path: Path) -> None:
+    # The desktop app's other two leaflet paths (the records window's reprint, the training
+    # window's practice leaflet) go through the shared helper too.
+    result = counsel_file(STANDARD, today=TODAY)
+    omit = frozenset({"storage_tablet"})  # a point the pharmacist may leave off
+    reprint = render_process.records_renderer(result, paper="letter", large_print=None,
+                                              today=TODAY, omit=omit)
+    assert reprint == leaflet_pdf(result, LeafletOptions(paper="letter", omit=omit), today=TODAY)[2]
+    practice = LeafletOptions(training=True)
+    out = tmp_path / "practice.pdf"
+    written = render_process.write_leaflet(result, practice, out, today=TODAY)
+    assert out.read_bytes() == written == leaflet_pdf(result, practice, today=TODAY)[2]
+    helper = render_process.shared()
+    assert helper is not None and helper.pid is not None
+    with pytest.raises(LeafletError, match=r"^output: "):
+        render_process.write_leaflet(result, practice, tmp_path / "practice.txt", today=TODAY)
+    assert not (tmp_path / "practice.txt").exists()

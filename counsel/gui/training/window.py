@@ -17,7 +17,8 @@ from counsel.gui.training.progress import ProgressPage
 from counsel.gui.training.reference import ReferenceBrowser
 from counsel.gui.training.station import StationPage
 from counsel.gui.worker import Worker
-from counsel.services.leaflet import LeafletOptions, write_leaflet
+from counsel.services.leaflet import LeafletOptions
+from counsel.services.render_process import write_leaflet
 from counsel.services.training import TrainingService
 from counsel.training.scoring import Result
 
