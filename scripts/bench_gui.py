@@ -29,14 +29,19 @@ TARGETS = {"window_shown_s": 0.8, "first_preview_s": 2.5, "edit_preview_s": 0.5}
 
 def child(case: Path, open_after: float) -> int:
     sys.path.insert(0, str(ROOT))
+    # The same start-up path as main.py (counsel/__main__.py, counsel.gui.app.main): the leaflet
+    # helper process first, then Qt and the skeleton window, then start().
+    from counsel.services.render_process import shared
+
+    shared()
     from PySide6.QtCore import QSettings, QTimer
 
-    from counsel.gui.app import create_app, start  # the same start-up path as main.py
+    from counsel.gui.app import create_app, start
     from counsel.gui.main_window import MainWindow
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     app = create_app()
-    window = MainWindow()
+    window = MainWindow(skeleton=True)
     out: dict[str, object] = {"edits": [], "burst": None}
     edits: list[float] = []
     state = {"step": 0, "edit_at": 0.0}

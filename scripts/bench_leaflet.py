@@ -101,7 +101,8 @@ def cold_pairs(pairs: int, tmp: Path, before: Path | None = None) -> dict[str, A
     runs: dict[str, tuple[list[str], Path]] = {"cli": (cli, ROOT), "bare": (bare, ROOT)}
     if before is not None:
         runs["before"] = ([sys.executable, str(before / "main.py"), "render",
-                           str(before / "examples" / STANDARD.name), "-o", str(tmp / "before.pdf")],
+                           str(before / "examples" / STANDARD.name), "-o", str(tmp / "before.pdf"),
+                           "--calendar-checked"],
                           before)
     for cmd, cwd in runs.values():
         run_rss(cmd, cwd=cwd)  # one unmeasured run of each: page cache, bytecode, caches

@@ -228,3 +228,11 @@ def test_reprints_and_practice_leaflets_are_the_same_bytes_through_the_helper(tm
     with pytest.raises(LeafletError, match=r"^output: "):
         render_process.write_leaflet(result, practice, tmp_path / "practice.txt", today=TODAY)
     assert not (tmp_path / "practice.txt").exists()
+
+
+def test_the_helper_runs_at_a_lower_priority_than_the_app(helper: RenderProcess) -> None:
+    # When both want a core, the window and typing win (serve() lowers its own priority).
+    helper.wait_ready()
+    assert helper.pid is not None
+    assert os.getpriority(os.PRIO_PROCESS, helper.pid) == min(
+        19, os.getpriority(os.PRIO_PROCESS, 0) + render_process.HELPER_NICENESS)
