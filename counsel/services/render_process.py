@@ -280,9 +280,18 @@ class RenderProcess:
             proc.kill()
             proc.wait()
 
-    def close(self) -> None:
-        with self._lock:
-            self._stop()
+    def close(self, wait_s: float = 5.0) -> None:
+        """Stop the helper (the app is closing). A leaflet still being made gets `wait_s` to
+        finish; after that the helper is killed, so a hung render never holds the app's exit up."""
+        if self._lock.acquire(timeout=wait_s):
+            try:
+                self._stop()
+            finally:
+                self._lock.release()
+            return
+        proc = self._proc
+        if proc is not None:
+            proc.kill()  # the waiting request sees its pipe close: one line, then it lets go
 
     @property
     def pid(self) -> int | None:

@@ -236,3 +236,29 @@ def test_the_helper_runs_at_a_lower_priority_than_the_app(helper: RenderProcess)
     assert helper.pid is not None
     assert os.getpriority(os.PRIO_PROCESS, helper.pid) == min(
         19, os.getpriority(os.PRIO_PROCESS, 0) + render_process.HELPER_NICENESS)
+
+
+def test_closing_the_app_is_not_held_up_by_a_hung_leaflet(helper: RenderProcess) -> None:
+    result = counsel_file(STANDARD, today=TODAY)
+    helper.wait_ready()
+    pid = helper.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # hung: it never answers
+    outcome: list[BaseException | bytes] = []
+
+    def ask() -> None:
+        try:
+            outcome.append(helper.render(result, LeafletOptions(), today=TODAY))
+        except RenderProcessError as exc:
+            outcome.append(exc)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    time.sleep(0.2)
+    t = time.monotonic()
+    helper.close(wait_s=0.5)
+    asking.join(10)
+    assert time.monotonic() - t < 5 and not asking.is_alive()
+    assert [str(x) for x in outcome] == [
+        "the leaflet engine stopped while making this leaflet; try again"]
+    assert _gone(pid)
