@@ -148,3 +148,36 @@ def test_leaflet_options_reach_the_pdf(started: MainWindow, qtbot) -> None:
     result = win.model.result
     assert result is not None and result.region.label == "UK SmPC"
     wait_for_preview(win, qtbot)
+
+
+def test_asking_again_for_the_same_leaflet_during_its_render_makes_no_second_render(
+        started: MainWindow, qtbot, monkeypatch) -> None:
+    # Opening a case asks for a preview, and showing the leaflet step asks again for the very
+    # same case and options while the first render is still running: one render answers both.
+    # A real change made meanwhile still gets its own render.
+    from counsel import paths
+    from counsel.gui import preview
+
+    made: list[str] = []
+    real = preview.render_pdf
+
+    def counting(result, options, today):  # type: ignore[no-untyped-def]
+        made.append(result.case.patient.name)
+        return real(result, options, today)
+
+    monkeypatch.setattr(preview, "render_pdf", counting)
+    win = started
+    assert win.open_case_file(paths.EXAMPLES_DIR / "standard-adult-start.json")
+    assert win.preview.busy()
+    win.go_to(3)
+    win.refresh_preview(now=True)
+    win.refresh_preview(now=True)
+    wait_for_preview(win, qtbot)
+    qtbot.waitUntil(lambda: not win.preview.busy(), timeout=30000)
+    assert made == ["Maria Lopez"]
+
+    win.patient.name.setText("Mary Lopez")
+    win.refresh_preview(now=True)
+    wait_for_preview(win, qtbot)
+    qtbot.waitUntil(lambda: not win.preview.busy(), timeout=30000)
+    assert made[-1] == "Mary Lopez" and "Mary Lopez" in win.leaflet.page_text(0)
