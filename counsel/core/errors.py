@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line (its type's name if it has none): what a
+    background job shows the user instead of a traceback."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 class CounselError(Exception):
     """Base class for errors a user can act on (shown as one line, never a traceback)."""
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from counsel.core.errors import first_line
+
 log = logging.getLogger(__name__)
 
 OnDone = Callable[[Any], None]
@@ -39,14 +41,9 @@ class _Job(QRunnable):
         except Exception as exc:  # a job can fail in many ways; the user gets one line
             # Log the type only: messages may quote patient data.
             log.warning("background job %d failed: %s", self._job_id, type(exc).__name__)
-            self._signals.failed.emit(self._job_id, one_line(exc))
+            self._signals.failed.emit(self._job_id, first_line(exc))
         else:
             self._signals.succeeded.emit(self._job_id, result)
-
-
-def one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 class Worker(QObject):

@@ -38,6 +38,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
+from counsel.core.errors import first_line
+
 if TYPE_CHECKING:
     from counsel.core.rules import Counselling
     from counsel.leaflet.options import Paper
@@ -117,11 +119,6 @@ def _read_frame(fd: int, deadline: float | None = None) -> bytes:
     return _read_exact(fd, size, deadline)
 
 
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
-
-
 # ------------------------------------------------------------------ the helper process
 def serve() -> NoReturn:
     """The helper's main loop: warm WeasyPrint up, say so, then lay out requests until stdin closes."""
@@ -139,7 +136,7 @@ def serve() -> NoReturn:
     try:
         warm_up()
     except Exception as exc:  # WeasyPrint or its libraries missing: the app shows this line
-        _reply(out, b"E" + _one_line(exc).encode("utf-8", "replace"))
+        _reply(out, b"E" + first_line(exc).encode("utf-8", "replace"))
         _finish(out, 1)
     if not _reply(out, b"P"):
         _finish(out)
@@ -155,7 +152,7 @@ def serve() -> NoReturn:
                                        training=bool(job["training"]))
         except Exception as exc:  # one line back to the app; the type only to the log
             log.warning("leaflet layout failed in the helper: %s", type(exc).__name__)
-            reply = b"E" + _one_line(exc).encode("utf-8", "replace")
+            reply = b"E" + first_line(exc).encode("utf-8", "replace")
         if not _reply(out, reply):
             break
     _finish(out)
