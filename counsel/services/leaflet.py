@@ -21,6 +21,7 @@ __all__ = [
     "render_leaflet_html",
     "render_leaflet_pdf",
     "warm_up",
+    "warm_up_html",
     "write_leaflet",
 ]
 
@@ -70,16 +71,22 @@ def write_leaflet(result: Counselling, options: LeafletOptions, out: Path, *, to
 
 
 def warm_up() -> None:
-    """Import WeasyPrint, render a tiny page, load the compiled template and Babel's locale data,
-    and the bundled fonts' coverage.
+    """Import WeasyPrint, render a tiny page, then warm_up_html().
 
-    Takes about a second: the GUI runs it in a worker after start-up. The installed fonts'
-    coverage (fc-list, ~0.25 s) is left to the first name the bundled fonts cannot print, so it
-    never delays the first preview of an ordinary case."""
-    from counsel.leaflet.environment import prime
-    from counsel.leaflet.fonts import bundled_coverage
+    Takes about a second: the GUI without its leaflet helper (services/render_process.py) runs
+    it in a worker thread, the benchmarks in their worker processes."""
     from counsel.leaflet.pdf import warm_up as pdf_warm_up
 
     pdf_warm_up()  # first: it is the slow part; the rest (template, Babel data) ~40 ms
+    warm_up_html()
+
+
+def warm_up_html() -> None:
+    """The HTML side of the first leaflet: the compiled template, Babel's locale data and the
+    bundled fonts' coverage. The installed fonts' coverage (fc-list, ~0.25 s) is left to the first
+    name the bundled fonts cannot print, so it never delays the first preview of an ordinary case."""
+    from counsel.leaflet.environment import prime
+    from counsel.leaflet.fonts import bundled_coverage
+
     prime()
     bundled_coverage()

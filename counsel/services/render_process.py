@@ -330,17 +330,14 @@ def render_leaflet_pdf(result: Counselling, options: LeafletOptions, *, today: d
 def warm_up() -> None:
     """Ready the first leaflet: this process's share (template, Babel data, font coverage) and
     then the helper's (or, without one, WeasyPrint too, in this thread)."""
+    from counsel.services.leaflet import warm_up as in_process
+    from counsel.services.leaflet import warm_up_html
+
     helper = shared()
     if helper is None:
-        from counsel.services.leaflet import warm_up as in_process
-
         in_process()
         return
-    from counsel.leaflet.environment import prime
-    from counsel.leaflet.fonts import bundled_coverage
-
-    prime()
-    bundled_coverage()
+    warm_up_html()
     helper.wait_ready()
 
 
