@@ -43,3 +43,18 @@ def test_no_start_date_note_on_the_start_day(tmp_path: Path,
     err = capsys.readouterr().err
     assert out.exists()
     assert not [n for n in _notes(err) if "START_DATE_PAST" in n]
+
+
+def test_checklist_lists_information_apart_from_the_warnings_to_acknowledge(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The warnings `checklist` lists are exactly those `render` asks to acknowledge."""
+    child = paths.EXAMPLES_DIR / "child-oral-liquid.json"  # two warnings, one information
+    run(["checklist", str(child)], today=TODAY)
+    captured = capsys.readouterr()
+    out = captured.out
+    warnings, information = out.split("\nWarnings (acknowledge each before printing):\n", 1)[1].split(
+        "\nFor your information (nothing to acknowledge):\n", 1)
+    listed = [line.split(":", 1)[0].strip() for line in warnings.splitlines() if line.strip()]
+    asked = captured.err.split("needs acknowledgement: ", 1)[1].split(" ", 1)[0].split(",")
+    assert listed == asked == ["CHILD_START_ABOVE_REFERENCE", "LIQUID_CONCENTRATION"]
+    assert information.splitlines()[0].startswith("  CHILD_MG_PER_KG: ")

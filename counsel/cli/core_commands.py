@@ -64,9 +64,17 @@ def _print_checklist(result: Counselling) -> None:
 def _print_warnings(result: Counselling) -> None:
     if result.unrecognised:
         print(f"\nNot recognised — check manually: {', '.join(result.unrecognised)}")
-    if result.warnings:
-        print("\nWarnings:")
-        for w in result.warnings:
+    # The same split as the GUI: information never needs acknowledging (core rules), so it is not
+    # listed among the warnings that `render --acknowledge` asks for.
+    to_act = [w for w in result.warnings if w.severity != "info"]
+    notes = [w for w in result.warnings if w.severity == "info"]
+    if to_act:
+        print("\nWarnings (acknowledge each before printing):")
+        for w in to_act:
+            print(f"  {w.code}: {w.message}")
+    if notes:
+        print("\nFor your information (nothing to acknowledge):")
+        for w in notes:
             print(f"  {w.code}: {w.message}")
 
 

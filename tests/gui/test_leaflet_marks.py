@@ -109,9 +109,12 @@ def test_start_date_in_the_past_is_listed_and_does_not_block_printing(
     assert result is not None
     found = [w for w in result.warnings if w.code == "START_DATE_PAST"]
     assert len(found) == 1 and found[0].severity == "info"
-    assert "START_DATE_PAST" in win.checklist.ack_boxes  # in the GUI's warnings list
-    label = win.checklist._warning_texts["START_DATE_PAST"][1]
-    assert "Start date is in the past" in label and "8 days before today" in label
+    # Listed as information, in full, with nothing to acknowledge (the print gate ignores it).
+    assert "START_DATE_PAST" not in win.checklist.ack_boxes
+    assert "START_DATE_PAST" not in win.checklist.outcome_boxes
+    label, full, _short = win.checklist._warning_texts["START_DATE_PAST"]
+    assert "Start date is in the past" in full and "8 days before today" in full
+    assert label.text() == full
 
     for card in win.checklist.cards.values():
         card.set_status("discussed")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QGroupBox, QLabel
 
 from counsel import paths
 from counsel.cli import render_commands, run
@@ -19,6 +20,7 @@ from tests.gui.conftest import DialogLog
 pytestmark = pytest.mark.gui
 STANDARD = paths.EXAMPLES_DIR / "standard-adult-start.json"  # a titration: a dose calendar
 KIDNEY = paths.EXAMPLES_DIR / "older-adult-kidney.json"  # warnings, steady dose: no calendar
+CHILD = paths.EXAMPLES_DIR / "child-oral-liquid.json"  # two warnings and one piece of information
 
 
 def test_the_service_gate_lists_warnings_then_the_calendar() -> None:
@@ -122,3 +124,34 @@ def test_cli_render_uses_the_gate_for_the_calendar(tmp_path: Path,
     code = run(["render", str(KIDNEY), "-o", str(out), "--calendar-checked"], today=TODAY)
     err = capsys.readouterr().err
     assert code == 3 and "needs acknowledgement" in err and not out.exists()
+
+
+def test_information_is_shown_without_controls_and_the_count_matches_the_controls(
+        window: MainWindow) -> None:
+    """A tick box the gate ignores would mislead: information gets none, and the page's count of
+    warnings to acknowledge is the number of warnings that offer an acknowledgement."""
+    assert window.open_case_file(CHILD)
+    result = window.model.result
+    assert result is not None
+    to_act = [w.code for w in result.warnings if w.severity != "info"]
+    info = [w.code for w in result.warnings if w.severity == "info"]
+    assert to_act and info  # the example has both kinds
+    window.go_to(1)
+    page = window.checklist
+    assert list(page.ack_boxes) == to_act and list(page.outcome_boxes) == to_act
+    assert f"<b>{len(to_act)}</b> warning(s) to acknowledge" in page.summary.text()
+    box = page.ack_boxes[to_act[0]].parentWidget()
+    assert isinstance(box, QGroupBox) and box.title().startswith("Safety warnings")
+    texts = [label.text() for label in box.findChildren(QLabel)]
+    heading = texts.index("For your information (nothing to acknowledge):")
+    for code in info:  # after the heading, in full, and the gate never asks for it
+        label, full, _short = page._warning_texts[code]
+        assert texts.index(label.text()) > heading and label.text() == full
+    for code in to_act:
+        page.acknowledge(code, "prescriber_aware")
+    for card in page.cards.values():
+        card.set_status("discussed")
+    window.schedule.checked.setChecked(True)
+    check = window.leaflet_actions.release()
+    assert check is not None and check.released
+    assert not set(info) & set(window.model.session.acknowledged)

@@ -31,6 +31,7 @@ from counsel.services.release import ACK_OUTCOMES
 from counsel.services.session import CounsellingSession, MarkStatus, PointMark, kept_note
 
 if TYPE_CHECKING:  # annotations only: the window paints before the core (pydantic) loads
+    from counsel.core.findings import Warning
     from counsel.core.rules import Counselling, SelectedPoint
 
 STATUS_LABELS: tuple[tuple[MarkStatus, str], ...] = (
@@ -460,20 +461,22 @@ class ChecklistPage(QWidget):
             QWidget.setTabOrder(first, second)
 
     def _warnings_box(self, result: Counselling, session: CounsellingSession) -> QGroupBox:
-        box = QGroupBox("Safety warnings: read each one and say how it was dealt with")
+        """Warnings to act on, each with how it was dealt with; then information, with no controls.
+
+        Information (severity "info": a start date in the past, a score line to check) never blocks
+        printing and is never acknowledged (core rules), so it gets no outcome list or tick box: a
+        tick box the print gate ignores would tell the pharmacist something untrue.
+        """
+        to_act = [w for w in result.warnings if w.severity != "info"]
+        notes = [w for w in result.warnings if w.severity == "info"]
+        box = QGroupBox("Safety warnings: read each one and say how it was dealt with" if to_act
+                        else "For your information")
         box.setStyleSheet("QGroupBox { font-weight: 700; }")
         layout = QVBoxLayout(box)
-        for warning in result.warnings:
-            # A plain title where the core gives one; the stable code stays for the record.
-            title = str(getattr(warning, "title", "") or warning.code)
-            full = f"<b>{_esc(title)}</b>: {_esc(warning.message)}"
-            text = QLabel(full)
-            self._warning_texts[warning.code] = (text, full, f"<b>{_esc(title)}</b> ▸")
-            text.setToolTip(warning.code)
-            text.setWordWrap(True)
-            text.setStyleSheet("font-weight: 400;")
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for warning in to_act:
+            layout.addWidget(self._warning_label(warning, folds=True))
             code = warning.code
+            title = warning.title or code
             outcome = named(OutcomeBox(), f"How the warning was dealt with: {title}")
             outcome.addItem("How was it dealt with? (keys 1-4)", "")
             for key, (value, label) in enumerate(ACK_OUTCOMES.items(), start=1):
@@ -481,7 +484,7 @@ class ChecklistPage(QWidget):
             outcome.setCurrentIndex(max(outcome.findData(session.ack_outcomes.get(code, "")), 0))
             check = named(QCheckBox("Acknowledged"), f"Acknowledge warning: {title}")
             check.setStyleSheet("font-weight: 400;")
-            check.setChecked(warning.code in session.acknowledged)
+            check.setChecked(code in session.acknowledged)
             check.toggled.connect(lambda on, code=code: self._on_ack_toggled(code, on))
             outcome.currentIndexChanged.connect(lambda _i, code=code: self._on_outcome(code))
             outcome.chosen_by_key.connect(lambda code=code: self._advance_from_warning(code))
@@ -491,9 +494,32 @@ class ChecklistPage(QWidget):
             row.addWidget(outcome)
             row.addWidget(check)
             row.addStretch(1)
-            layout.addWidget(text)
             layout.addLayout(row)
+        if notes:
+            if to_act:
+                heading = QLabel("For your information (nothing to acknowledge):")
+                heading.setStyleSheet("font-weight: 700;")
+                layout.addSpacing(6)
+                layout.addWidget(heading)
+            for warning in notes:
+                layout.addWidget(self._warning_label(warning, folds=False))
         return box
+
+    def _warning_label(self, warning: Warning, *, folds: bool) -> QLabel:
+        """One finding's plain title and message; the stable code is the tooltip (and the record's).
+
+        Only a warning to act on folds on a short list: it opens when its outcome list takes the
+        keyboard. Information has no control to take the keyboard, so it always shows in full.
+        """
+        title = warning.title or warning.code
+        full = f"<b>{_esc(title)}</b>: {_esc(warning.message)}"
+        text = QLabel(full)
+        self._warning_texts[warning.code] = (text, full, f"<b>{_esc(title)}</b> ▸" if folds else full)
+        text.setToolTip(warning.code)
+        text.setWordWrap(True)
+        text.setStyleSheet("font-weight: 400;")
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return text
 
     def _fold_warnings(self, open_code: str | None) -> None:
         """On a short list, only the warning being acknowledged shows its whole message."""
