@@ -66,8 +66,7 @@ def _print_warnings(result: Counselling) -> None:
         print(f"\nNot recognised — check manually: {', '.join(result.unrecognised)}")
     # The same split as the GUI: information never needs acknowledging (core rules), so it is not
     # listed among the warnings that `render --acknowledge` asks for.
-    to_act = [w for w in result.warnings if w.severity != "info"]
-    notes = [w for w in result.warnings if w.severity == "info"]
+    to_act, notes = result.to_acknowledge, result.information
     if to_act:
         print("\nWarnings (acknowledge each before printing):")
         for w in to_act:

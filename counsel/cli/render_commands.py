@@ -103,9 +103,8 @@ def _render(args: argparse.Namespace, today: date) -> int:
     print(f"wrote {args.output} ({len(pdf) // 1024} KB)")
     # Information (e.g. START_DATE_PAST) never blocks: one line each, once the leaflet is written,
     # so a failed run still prints only its one error line.
-    for note in result.warnings:
-        if note.severity == "info":
-            print(one_line(f"note: {note.code}: {note.message}"), file=sys.stderr)
+    for note in result.information:
+        print(one_line(f"note: {note.code}: {note.message}"), file=sys.stderr)
     if args.record:
         # Imported here: the records layer (sqlite3) is only needed when recording.
         from counsel.services.records import record_headless_render

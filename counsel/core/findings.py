@@ -71,6 +71,11 @@ class Warning:
         if not self.title:
             object.__setattr__(self, "title", title_for(self.code))
 
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """Information is for reference only; every other finding is acknowledged before print."""
+        return self.severity != "info"
+
 
 def title_for(code: str) -> str:
     """The plain title of a code; interactions are titled by their class code."""

@@ -64,10 +64,19 @@ class Counselling:
     def point_ids(self) -> list[str]:
         return [p.id for p in self.points]
 
+    @property
+    def to_acknowledge(self) -> list[Warning]:
+        """The warnings the pharmacist acknowledges before the leaflet is printed."""
+        return [w for w in self.warnings if w.needs_acknowledgement]
+
+    @property
+    def information(self) -> list[Warning]:
+        """Findings shown for reference only: they never block and are never acknowledged."""
+        return [w for w in self.warnings if not w.needs_acknowledgement]
+
     def unacknowledged(self, acknowledged: set[str]) -> list[Warning]:
         """Warnings still needing the pharmacist's acknowledgement (information never blocks)."""
-        return [w for w in self.warnings
-                if w.code not in acknowledged and w.severity != "info"]
+        return [w for w in self.to_acknowledge if w.code not in acknowledged]
 
     def amount(self, dose_mg: float) -> DoseAmount:
         """What the patient measures for one dose of this case's product (only measurable

@@ -149,6 +149,17 @@ def test_us_2_year_old_gets_the_same_reference_checks_as_information():
     assert warning(over_cap, "CHILD_DOSE_CAP").severity == "info"
 
 
+def test_information_and_warnings_to_acknowledge_split_every_finding_once():
+    """What the checklist offers to acknowledge (GUI and CLI) and what the print gate asks for."""
+    result = counsel_for(region="us", patient=TWO_YEAR_OLD, prescription=LIQUID_40_A_DAY)
+    to_act = [w.code for w in result.to_acknowledge]
+    info = [w.code for w in result.information]
+    assert "CHILD_NOT_ESTABLISHED" in to_act and "CHILD_ABOVE_MAINTENANCE_BAND" in info
+    assert sorted(to_act + info) == sorted(w.code for w in result.warnings)
+    assert [w.code for w in result.unacknowledged(set())] == to_act
+    assert result.unacknowledged(set(to_act)) == []
+
+
 def test_child_within_the_band_is_only_shown_the_mg_per_kg():
     result = counsel_for(region="uk", patient={"age": 6, "weight_kg": 20},
                          prescription={**LIQUID_40_A_DAY, "dose_mg": 5})  # 20 mg/day = 1 mg/kg

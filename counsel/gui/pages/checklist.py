@@ -467,8 +467,7 @@ class ChecklistPage(QWidget):
         printing and is never acknowledged (core rules), so it gets no outcome list or tick box: a
         tick box the print gate ignores would tell the pharmacist something untrue.
         """
-        to_act = [w for w in result.warnings if w.severity != "info"]
-        notes = [w for w in result.warnings if w.severity == "info"]
+        to_act, notes = result.to_acknowledge, result.information
         box = QGroupBox("Safety warnings: read each one and say how it was dealt with" if to_act
                         else "For your information")
         box.setStyleSheet("QGroupBox { font-weight: 700; }")
@@ -656,10 +655,8 @@ CLOSING = ("<b>Close (teach-back):</b> <i>\"To check I explained it well, can yo
 def must_say_lines(result: Counselling, session: CounsellingSession) -> list[tuple[str, bool]]:
     """Warnings to act on, then the critical points, as one-line prompts (at most MUST_SAY_MAX)."""
     lines: list[tuple[str, bool]] = []
-    for warning in result.warnings:
-        if getattr(warning, "severity", "") == "info":
-            continue
-        title = str(getattr(warning, "title", "") or warning.code)
+    for warning in result.to_acknowledge:
+        title = warning.title or warning.code
         lines.append((f"Warning: {title}", warning.code in session.acknowledged))
     for point in result.points:
         if point.point.critical:
