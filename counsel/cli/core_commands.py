@@ -66,15 +66,12 @@ def _print_warnings(result: Counselling) -> None:
         print(f"\nNot recognised — check manually: {', '.join(result.unrecognised)}")
     # The same split as the GUI: information never needs acknowledging (core rules), so it is not
     # listed among the warnings that `render --acknowledge` asks for.
-    to_act, notes = result.to_acknowledge, result.information
-    if to_act:
-        print("\nWarnings (acknowledge each before printing):")
-        for w in to_act:
-            print(f"  {w.code}: {w.message}")
-    if notes:
-        print("\nFor your information (nothing to acknowledge):")
-        for w in notes:
-            print(f"  {w.code}: {w.message}")
+    for heading, found in (("Warnings (acknowledge each before printing)", result.to_acknowledge),
+                           ("For your information (nothing to acknowledge)", result.information)):
+        if found:
+            print(f"\n{heading}:")
+            for w in found:
+                print(f"  {w.code}: {w.message}")
 
 
 def _print_schedule(result: Counselling) -> None:

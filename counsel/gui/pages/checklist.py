@@ -475,7 +475,7 @@ class ChecklistPage(QWidget):
         for warning in to_act:
             layout.addWidget(self._warning_label(warning, folds=True))
             code = warning.code
-            title = warning.title or code
+            title = warning.title
             outcome = named(OutcomeBox(), f"How the warning was dealt with: {title}")
             outcome.addItem("How was it dealt with? (keys 1-4)", "")
             for key, (value, label) in enumerate(ACK_OUTCOMES.items(), start=1):
@@ -510,7 +510,7 @@ class ChecklistPage(QWidget):
         Only a warning to act on folds on a short list: it opens when its outcome list takes the
         keyboard. Information has no control to take the keyboard, so it always shows in full.
         """
-        title = warning.title or warning.code
+        title = warning.title
         full = f"<b>{_esc(title)}</b>: {_esc(warning.message)}"
         text = QLabel(full)
         self._warning_texts[warning.code] = (text, full, f"<b>{_esc(title)}</b> ▸" if folds else full)
@@ -656,8 +656,7 @@ def must_say_lines(result: Counselling, session: CounsellingSession) -> list[tup
     """Warnings to act on, then the critical points, as one-line prompts (at most MUST_SAY_MAX)."""
     lines: list[tuple[str, bool]] = []
     for warning in result.to_acknowledge:
-        title = warning.title or warning.code
-        lines.append((f"Warning: {title}", warning.code in session.acknowledged))
+        lines.append((f"Warning: {warning.title}", warning.code in session.acknowledged))
     for point in result.points:
         if point.point.critical:
             lines.append((point.point.title, session.mark_of(point.id).covered))
